@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.Rpc;
+
+/// <summary>
+/// A standalone gRPC server on Kestrel: HTTP/2 only, cleartext with prior knowledge (h2c) or
+/// TLS with ALPN <c>h2</c> when a certificate is given. For a server that also serves plain
+/// HTTP endpoints, use <see cref="RpcApplicationBuilderExtensions.UseRpcServices"/> in your own app.
+/// </summary>
+public sealed class RpcServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RpcServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    /// <summary>The bound address, e.g. <c>http://127.0.0.1:40123</c> (the real port when 0 was asked).</summary>
+    public Uri Address { get; }
+
+    /// <summary>The bound TCP port.</summary>
+    public int Port => Address.Port;
+
+    /// <summary>Starts listening on <see cref="RpcServerOptions.Endpoint"/> and returns once bound.</summary>
+    /// <exception cref="InvalidOperationException">A service cannot be bound.</exception>
+    /// <exception cref="IOException">The endpoint is in use.</exception>
+    public static async Task<RpcServer> StartAsync(RpcServerOptions options, IEnumerable<ServiceBase> services,
+        CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.Endpoint, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (options.Certificate is not null) listen.UseHttps(options.Certificate);
+            });
+        });
+        var app = builder.Build();
+        app.UseRpcServices(options, services);
+        await app.StartAsync(cancellationToken);
+        var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RpcServer(app, new Uri(bound.Replace("[::]", "127.0.0.1")));
+    }
+
+    /// <summary>Stops accepting calls; in-flight calls get up to <paramref name="grace"/> to finish (default: 5 s).</summary>
+    public async Task StopAsync(TimeSpan? grace = null)
+    {
+        using var cts = new CancellationTokenSource(grace ?? TimeSpan.FromSeconds(5));
+        await _app.StopAsync(cts.Token);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _app.DisposeAsync();
+    }
+}
