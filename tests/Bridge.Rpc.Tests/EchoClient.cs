@@ -7,7 +7,7 @@ namespace Bridge.Rpc.Tests;
 public sealed class EchoClient : ClientBase
 {
     private static readonly ServiceDescriptor Service =
-        EchoReflection.Descriptor.FindTypeByName<ServiceDescriptor>("bridge.testing.Echo");
+        EchoReflection.Descriptor.FindTypeByName<ServiceDescriptor>("Echo");
 
     public static readonly Method<EchoRequest, EchoReply> UnaryMethod = Bind(nameof(Unary));
     public static readonly Method<EchoRequest, EchoReply> ServerStreamMethod = Bind(nameof(ServerStream));

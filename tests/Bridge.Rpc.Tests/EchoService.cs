@@ -8,9 +8,10 @@ namespace Bridge.Rpc.Tests;
 public sealed class EchoService : ServiceBase
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _cancelled = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _started = new();
     private readonly TimeProvider _time;
 
-    public EchoService(TimeProvider? time = null) : base(EchoReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("bridge.testing.Echo"))
+    public EchoService(TimeProvider? time = null) : base(EchoReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("Echo"))
     {
         _time = time ?? TimeProvider.System;
     }
@@ -75,7 +76,8 @@ public sealed class EchoService : ServiceBase
 
     public async Task<EchoReply> WaitForCancel(EchoRequest request, ServerCallContext context)
     {
-        var seen = _cancelled.GetOrAdd(request.Message, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var seen = Signal(_cancelled, request.Message);
+        Signal(_started, request.Message).TrySetResult();
         try
         {
             await Task.Delay(Timeout.Infinite, context.CancellationToken);
@@ -90,14 +92,19 @@ public sealed class EchoService : ServiceBase
 
     public async Task<EchoReply> WasCancelled(EchoRequest request, ServerCallContext context)
     {
-        var seen = _cancelled.GetOrAdd(request.Message, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var seen = Signal(_cancelled, request.Message);
         var yes = await Task.WhenAny(seen.Task, Task.Delay(TimeSpan.FromMilliseconds(request.DelayMs), _time, context.CancellationToken)) == seen.Task;
         return new EchoReply { Message = yes ? "yes" : "no" };
     }
 
     /// <summary>True once a WaitForCancel call tagged <paramref name="tag"/> saw its cancellation.</summary>
-    public Task WaitCancelledAsync(string tag) =>
-        _cancelled.GetOrAdd(tag, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    public Task WaitCancelledAsync(string tag) => Signal(_cancelled, tag).Task;
+
+    /// <summary>Completes once the handler of a WaitForCancel call tagged <paramref name="tag"/> runs.</summary>
+    public Task WaitStartedAsync(string tag) => Signal(_started, tag).Task;
+
+    private static TaskCompletionSource Signal(ConcurrentDictionary<string, TaskCompletionSource> signals, string tag) =>
+        signals.GetOrAdd(tag, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     private async Task StartAsync(EchoRequest request, ServerCallContext context)
     {
