@@ -19,6 +19,7 @@ import uuid
 
 import grpc
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import echo_common  # noqa: E402  (needs the path above)
 
@@ -53,7 +54,7 @@ def expect_rpc_error(call, code, details=None):
         if details is not None:
             check_equal("status details", details, error.details())
         return error
-    raise CaseFailure("expected RpcError %s, got success: %r" % (code, result))
+    raise CaseFailure("expected RpcError %s, got success: %s" % (code, brief(result)))
 
 
 def check_metadata_contains(what, metadata, expected):
@@ -64,6 +65,16 @@ def check_metadata_contains(what, metadata, expected):
 
 def short(data):
     return "%d bytes %r..." % (len(data), data[:16])
+
+
+def brief(reply):
+    """A one-line description of a reply (payloads shortened)."""
+    if isinstance(reply, tuple) and reply:  # (reply, call) from .with_call
+        reply = reply[0]
+    if not isinstance(reply, echo_pb2.EchoReply):
+        return repr(reply)[:200]
+    fields = ["%s=%r" % (f.name, v) for f, v in reply.ListFields() if f.name != "payload"]
+    return "EchoReply(%s, payload=%s)" % (", ".join(fields), short(reply.payload))
 
 
 # ---- the cases -------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from concurrent import futures
 
 import grpc
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import echo_common  # noqa: E402  (needs the path above)
 
@@ -204,9 +205,9 @@ def wait_for_stop():
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
 
-    def read_stdin():
+    def read_stdin():  # raw os.read: a daemon thread must not hold sys.stdin's lock at exit
         try:
-            while sys.stdin.buffer.read(4096):
+            while os.read(sys.stdin.fileno(), 4096):
                 pass
         finally:
             stop.set()
