@@ -10,10 +10,14 @@ public sealed class EchoService : ServiceBase
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _cancelled = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _started = new();
     private readonly TimeProvider _time;
+    private readonly TimeSpan _maxDelay;
 
-    public EchoService(TimeProvider? time = null) : base(EchoReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("Echo"))
+    /// <param name="time">Clock for delays and deadlines (default: system).</param>
+    /// <param name="maxDelay">Caps delay_ms (default: none), so fuzzed requests cannot stall the server.</param>
+    public EchoService(TimeProvider? time = null, TimeSpan? maxDelay = null) : base(EchoReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("Echo"))
     {
         _time = time ?? TimeProvider.System;
+        _maxDelay = maxDelay ?? TimeSpan.MaxValue;
     }
 
     public async Task<EchoReply> Unary(EchoRequest request, ServerCallContext context)
@@ -109,8 +113,10 @@ public sealed class EchoService : ServiceBase
     private async Task StartAsync(EchoRequest request, ServerCallContext context)
     {
         await EchoMetadata(context);
-        if (request.DelayMs > 0)
-            await Task.Delay(TimeSpan.FromMilliseconds(request.DelayMs), _time, context.CancellationToken);
+        var delay = TimeSpan.FromMilliseconds(request.DelayMs);
+        if (delay > _maxDelay) delay = _maxDelay;
+        if (delay > TimeSpan.Zero)
+            await Task.Delay(delay, _time, context.CancellationToken);
     }
 
     private EchoReply Reply(EchoRequest request, ServerCallContext context) => new()
@@ -127,7 +133,7 @@ public sealed class EchoService : ServiceBase
     private static void ThrowIfStatus(EchoRequest request)
     {
         if (request.ResponseStatus is { Code: not 0 } s)
-            throw new RpcException(new Status((StatusCode)s.Code, s.Message));
+            throw new RpcException(new Status(s.Code is > 0 and <= 16 ? (StatusCode)s.Code : StatusCode.Unknown, s.Message));
     }
 
     private static async Task EchoMetadata(ServerCallContext context)

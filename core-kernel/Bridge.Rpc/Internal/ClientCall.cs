@@ -78,7 +78,8 @@ internal sealed class ClientCall<TRequest, TResponse> : IDisposable
                 return;
             }
             timeout = remaining;
-            _deadlineTimer = _channel.Options.TimeProvider.CreateTimer(
+            if (remaining <= GrpcTimeout.MaxTimerDueTime)
+                _deadlineTimer = _channel.Options.TimeProvider.CreateTimer(
                 static s => ((ClientCall<TRequest, TResponse>)s!).Cancel(CancelReason.Deadline), this, remaining, Timeout.InfiniteTimeSpan);
         }
         if (_options.CancellationToken.CanBeCanceled)

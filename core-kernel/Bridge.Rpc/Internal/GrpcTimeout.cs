@@ -12,6 +12,13 @@ internal static class GrpcTimeout
     private const long MaxValue = 99_999_999;
 
     /// <summary>
+    /// The longest due time a timer accepts (2^32-2 ms, about 49.7 days). A longer timeout
+    /// (the grammar allows 99,999,999 hours) is treated as no deadline at all, which is what
+    /// it means in practice.
+    /// </summary>
+    public static readonly TimeSpan MaxTimerDueTime = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    /// <summary>
     /// Parses a header value. Returns false for anything not exactly of the grammar
     /// (empty, more than 8 digits, a sign, spaces, an unknown unit).
     /// </summary>

@@ -30,7 +30,7 @@ internal sealed partial class ServerCall : IDisposable
         _logger = logger;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         var deadline = DateTime.MaxValue;
-        if (timeout is { } t)
+        if (timeout is { } t && t <= GrpcTimeout.MaxTimerDueTime)
         {
             deadline = options.TimeProvider.GetUtcNow().UtcDateTime + t;
             _deadlineTimer = options.TimeProvider.CreateTimer(static s => ((ServerCall)s!).OnDeadline(), this, t,

@@ -2,11 +2,12 @@ using System.Collections.Frozen;
 using Bridge.Rpc.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Bridge.Rpc;
 
 /// <summary>Adds gRPC services to an ASP.NET Core pipeline, beside any other HTTP endpoints.</summary>
-public static class RpcApplicationBuilderExtensions
+public static partial class RpcApplicationBuilderExtensions
 {
     /// <summary>
     /// Serves <paramref name="services"/> at their <c>/package.Service/Method</c> paths. A gRPC
@@ -29,7 +30,17 @@ public static class RpcApplicationBuilderExtensions
         {
             if (routes.TryGetValue(http.Request.Path.Value ?? "", out var handler))
             {
-                await handler.HandleAsync(http, options, logger);
+                try
+                {
+                    await handler.HandleAsync(http, options, logger);
+                }
+                catch (Exception e) when (!http.Response.HasStarted)
+                {
+                    // A bug of ours must still give the client a well-formed status, never a bare 500.
+                    LogDispatchFailed(logger, http.Request.Path, e);
+                    await ServerCall.WriteErrorAsync(http, StatusCodes.Status200OK,
+                        new Status(StatusCode.Internal, "Internal error while dispatching the call."));
+                }
                 return;
             }
             if (GrpcProtocol.IsGrpcContentType(http.Request.ContentType))
@@ -41,4 +52,7 @@ public static class RpcApplicationBuilderExtensions
             await next(http);
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dispatching {Path} failed")]
+    private static partial void LogDispatchFailed(ILogger logger, string path, Exception exception);
 }

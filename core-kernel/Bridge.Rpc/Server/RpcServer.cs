@@ -36,6 +36,8 @@ public sealed class RpcServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
+        // Kestrel's own logs (connection aborts, protocol errors) go where the caller's logs go.
+        builder.Services.AddSingleton(options.LoggerFactory);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

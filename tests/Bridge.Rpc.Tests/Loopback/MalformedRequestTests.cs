@@ -214,3 +214,33 @@ public class HugeDeclaredLengthTests : IClassFixture<EchoServerFixture>
         Assert.True(allocated < 16 * 1024 * 1024, $"allocated {allocated} bytes");
     }
 }
+
+/// <summary>Regression: a grpc-timeout beyond what a timer can hold (the fuzzer found 99999999S) answered a bare HTTP 500.</summary>
+public class LongTimeoutRegressionTests : IClassFixture<EchoServerFixture>
+{
+    private readonly EchoServerFixture _fixture;
+
+    public LongTimeoutRegressionTests(EchoServerFixture fixture) => _fixture = fixture;
+
+    [Theory]
+    [InlineData("99999999S")]
+    [InlineData("99999999H")]
+    [InlineData("99999999M")]
+    public async Task TimeoutLongerThanATimerCanHold_IsTreatedAsNoDeadline(string timeout)
+    {
+        using var http = RawGrpc.CreateClient();
+        var response = await RawGrpc.SendAsync(http, _fixture.Server.Address, "/bridge.testing.Echo/Unary",
+            RawGrpc.Frame(new EchoRequest { Message = "long" }.ToByteArray()), headers: [new("grpc-timeout", timeout)]);
+        Assert.Equal(StatusCode.OK, response.GrpcStatus);
+        Assert.Equal(-1, EchoReply.Parser.ParseFrom(response.Body.AsSpan(5).ToArray()).DeadlineRemainingMs);
+    }
+
+    [Fact]
+    public async Task ClientDeadlineYearsAway_CallSucceeds()
+    {
+        using var channel = _fixture.Channel();
+        var reply = await new EchoClient(channel).Unary(new EchoRequest { Message = "far" },
+            new CallOptions(Deadline: DateTime.UtcNow.AddYears(5)));
+        Assert.Equal("far", reply.Message);
+    }
+}

@@ -1,0 +1,10 @@
+using System.CommandLine;
+using Bridge.Host;
+
+var root = new RootCommand("Bridge: one shared pool of machines for YARN jobs, services and cron/batch jobs.")
+{
+    UpCommand.Create(),
+    HealthCommand.Create(),
+    VersionCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the tests need (Debian packages, only when missing), builds, and runs the
+# whole test suite. Extra arguments go to `dotnet test` (e.g. --filter Category=Interop).
+# Exit code is the suite's.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+# Real peers the interop tests talk to (see ../shared/design/ENVIRONMENT.md).
+packages=(python3-grpcio python3-grpc-tools python3-protobuf)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "test.sh: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+dotnet build Bridge.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet test Bridge.sln -c Release --no-build --nologo "$@"
