@@ -81,6 +81,7 @@ public sealed class EchoService : ServiceBase
     public async Task<EchoReply> WaitForCancel(EchoRequest request, ServerCallContext context)
     {
         var seen = Signal(_cancelled, request.Message);
+        await EchoMetadata(context);
         Signal(_started, request.Message).TrySetResult();
         try
         {

@@ -320,6 +320,9 @@ internal sealed class ClientCall<TRequest, TResponse> : IDisposable
         _requestContent?.Abort();
         try { _cts.Cancel(); }
         catch (ObjectDisposedException) { /* already disposed: nothing left to cancel */ }
+        // Once headers have arrived, SendAsync is done and its token no longer reaches the
+        // stream; disposing the response is what resets it (RST_STREAM CANCEL) so the server knows.
+        _response?.Dispose();
     }
 
     private void Cleanup()

@@ -1,19 +1,32 @@
 using Bridge.Rpc.Tests.Echo;
+using Bridge.Testing;
 using Google.Protobuf;
 
 namespace Bridge.Rpc.Tests.Loopback;
 
-/// <summary>Our client against our server over real HTTP/2 on loopback: the four call types, statuses, metadata.</summary>
-public class CallTests : IClassFixture<EchoServerFixture>
+/// <summary>A running Echo server the client contract runs against (ours, or grpcio's).</summary>
+public interface IEchoServer
 {
-    private readonly EchoServerFixture _fixture;
+    Uri Address { get; }
+}
 
-    public CallTests(EchoServerFixture fixture) => _fixture = fixture;
+/// <summary>
+/// What our client must do against any conforming Echo server over real HTTP/2 on loopback:
+/// the four call types, statuses, metadata, limits, deadlines and cancellation. Runs against our
+/// server (<see cref="CallTests"/>) and against grpcio's (<see cref="Interop.PythonServerTests"/>).
+/// </summary>
+public abstract class EchoClientContract
+{
+    private readonly IEchoServer _server;
+
+    protected EchoClientContract(IEchoServer server) => _server = server;
+
+    private RpcChannel Channel(RpcChannelOptions? options = null) => RpcChannel.ForAddress(_server.Address, options);
 
     [Fact]
     public async Task Unary_EchoesMessageAndPayload()
     {
-        using var channel = _fixture.Channel();
+        using var channel = Channel();
         var client = new EchoClient(channel);
         using var call = client.Unary(new EchoRequest { Message = "hello", Payload = ByteString.CopyFrom(0, 1, 255) });
         var reply = await call;
@@ -25,7 +38,7 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [Fact]
     public async Task ServerStream_SendsEveryResponseInOrder()
     {
-        using var channel = _fixture.Channel();
+        using var channel = Channel();
         using var call = new EchoClient(channel).ServerStream(new EchoRequest { Message = "s", ResponseCount = 5 });
         var indexes = new List<int>();
         await foreach (var reply in call.ResponseStream.ReadAllAsync())
@@ -37,7 +50,7 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [Fact]
     public async Task ClientStream_ServerSeesEveryRequest()
     {
-        using var channel = _fixture.Channel();
+        using var channel = Channel();
         using var call = new EchoClient(channel).ClientStream();
         foreach (var (m, n) in new[] { ("a", 1), ("b", 2), ("c", 3) })
             await call.RequestStream.WriteAsync(new EchoRequest { Message = m, Payload = ByteString.CopyFrom(new byte[n]) });
@@ -51,7 +64,7 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [Fact]
     public async Task Duplex_RepliesInterleaveWithRequests()
     {
-        using var channel = _fixture.Channel();
+        using var channel = Channel();
         using var call = new EchoClient(channel).Duplex();
         for (var i = 0; i < 4; i++)
         {
@@ -69,7 +82,7 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [Fact]
     public async Task Unary_ErrorStatus_ArrivesWithExactUnicodeMessage()
     {
-        using var channel = _fixture.Channel();
+        using var channel = Channel();
         var request = new EchoRequest { ResponseStatus = new EchoStatus { Code = 5, Message = "missing ✓ 100% done\n" } };
         var e = await Assert.ThrowsAsync<RpcException>(async () => await new EchoClient(channel).Unary(request));
         Assert.Equal(StatusCode.NotFound, e.StatusCode);
@@ -95,7 +108,7 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [InlineData(StatusCode.Unauthenticated)]
     public async Task Unary_EveryStatusCode_RoundTrips(StatusCode code)
     {
-        using var channel = _fixture.Channel();
+        using var channel = Channel();
         var request = new EchoRequest { ResponseStatus = new EchoStatus { Code = (int)code, Message = code.ToString() } };
         var e = await Assert.ThrowsAsync<RpcException>(async () => await new EchoClient(channel).Unary(request));
         Assert.Equal(code, e.StatusCode);
@@ -105,7 +118,7 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [Fact]
     public async Task ServerStream_ErrorAfterMessages_DeliversMessagesThenStatus()
     {
-        using var channel = _fixture.Channel();
+        using var channel = Channel();
         using var call = new EchoClient(channel).ServerStream(new EchoRequest
         {
             ResponseCount = 2,
@@ -121,7 +134,7 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [Fact]
     public async Task Metadata_AsciiAndBinary_RoundTripAsHeadersAndTrailers()
     {
-        using var channel = _fixture.Channel();
+        using var channel = Channel();
         var headers = new Metadata
         {
             { "x-echo-initial", "v1" },
@@ -142,7 +155,7 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [Fact]
     public async Task Metadata_OnError_TrailersReachTheException()
     {
-        using var channel = _fixture.Channel();
+        using var channel = Channel();
         var headers = new Metadata { { "x-echo-trailing-bin", new byte[] { 9 } } };
         var request = new EchoRequest { ResponseStatus = new EchoStatus { Code = 3, Message = "bad" } };
         var e = await Assert.ThrowsAsync<RpcException>(async () =>
@@ -154,7 +167,7 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [Fact]
     public async Task Unary_ThreeMebibytes_RoundTripsExactly()
     {
-        using var channel = _fixture.Channel();
+        using var channel = Channel();
         var payload = Enumerable.Range(0, 3 * 1024 * 1024).Select(i => (byte)(i % 251)).ToArray();
         var reply = await new EchoClient(channel).Unary(new EchoRequest { Payload = ByteString.CopyFrom(payload) });
         Assert.True(payload.AsSpan().SequenceEqual(reply.Payload.Span));
@@ -163,7 +176,7 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [Fact]
     public async Task Unary_RequestOverServerLimit_IsResourceExhausted()
     {
-        using var channel = _fixture.Channel(new RpcChannelOptions { MaxSendMessageSize = 16 * 1024 * 1024 });
+        using var channel = Channel(new RpcChannelOptions { MaxSendMessageSize = 16 * 1024 * 1024 });
         var request = new EchoRequest { Payload = ByteString.CopyFrom(new byte[5 * 1024 * 1024]) };
         var e = await Assert.ThrowsAsync<RpcException>(async () => await new EchoClient(channel).Unary(request));
         Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
@@ -173,7 +186,7 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [Fact]
     public async Task Unary_RequestOverClientSendLimit_FailsWithoutSending()
     {
-        using var channel = _fixture.Channel();
+        using var channel = Channel();
         var request = new EchoRequest { Payload = ByteString.CopyFrom(new byte[5 * 1024 * 1024]) };
         var e = await Assert.ThrowsAsync<RpcException>(async () => await new EchoClient(channel).Unary(request));
         Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
@@ -183,7 +196,7 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [Fact]
     public async Task Unary_ResponseOverClientLimit_IsResourceExhausted()
     {
-        using var channel = _fixture.Channel(new RpcChannelOptions { MaxReceiveMessageSize = 1024 });
+        using var channel = Channel(new RpcChannelOptions { MaxReceiveMessageSize = 1024 });
         var e = await Assert.ThrowsAsync<RpcException>(async () =>
             await new EchoClient(channel).Unary(new EchoRequest { ResponseSize = 4096 }));
         Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
@@ -192,7 +205,7 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [Fact]
     public async Task Unary_GzipRequests_AreDecompressedByTheServer()
     {
-        using var channel = _fixture.Channel(new RpcChannelOptions { CompressRequests = true });
+        using var channel = Channel(new RpcChannelOptions { CompressRequests = true });
         var payload = new byte[100_000];
         var reply = await new EchoClient(channel).Unary(new EchoRequest { Message = "zipped", Payload = ByteString.CopyFrom(payload) });
         Assert.Equal("zipped", reply.Message);
@@ -202,7 +215,7 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [Fact]
     public async Task Unimplemented_DeclaredButNotImplemented_IsUnimplemented()
     {
-        using var channel = _fixture.Channel();
+        using var channel = Channel();
         var e = await Assert.ThrowsAsync<RpcException>(async () => await new EchoClient(channel).Unimplemented(new EchoRequest()));
         Assert.Equal(StatusCode.Unimplemented, e.StatusCode);
     }
@@ -222,8 +235,115 @@ public class CallTests : IClassFixture<EchoServerFixture>
     [Fact]
     public async Task GetStatus_BeforeTheCallEnds_Throws()
     {
-        using var channel = _fixture.Channel();
+        using var channel = Channel();
         using var call = new EchoClient(channel).WaitForCancel(new EchoRequest { Message = Guid.NewGuid().ToString() });
         Assert.Throws<InvalidOperationException>(() => call.GetStatus());
     }
+
+    [Fact]
+    public async Task ClientDeadline_Passes_CallEndsDeadlineExceeded_AndServerSeesCancellation()
+    {
+        var clock = new ManualTimeProvider();
+        using var channel = Channel(new RpcChannelOptions { TimeProvider = clock });
+        var tag = Guid.NewGuid().ToString();
+        using var call = new EchoClient(channel).WaitForCancel(new EchoRequest { Message = tag },
+            new CallOptions(StartedMarker(), Deadline: clock.GetUtcNow().UtcDateTime.AddSeconds(1)));
+        await call.ResponseHeadersAsync.WaitAsync(TimeSpan.FromSeconds(10)); // the handler is running
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var e = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+        Assert.Equal(StatusCode.DeadlineExceeded, e.StatusCode);
+        Assert.Equal("yes", await WasCancelled(channel, tag));
+    }
+
+    [Fact]
+    public async Task ClientDeadline_AlreadyPast_FailsWithoutSending()
+    {
+        var clock = new ManualTimeProvider();
+        using var channel = Channel(new RpcChannelOptions { TimeProvider = clock });
+        var deadline = clock.GetUtcNow().UtcDateTime.AddSeconds(-1);
+        var e = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new EchoClient(channel).Unary(new EchoRequest(), new CallOptions(Deadline: deadline)));
+        Assert.Equal(StatusCode.DeadlineExceeded, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task Deadline_IsPropagatedToTheServerAsGrpcTimeout()
+    {
+        using var channel = Channel();
+        var reply = await new EchoClient(channel).Unary(new EchoRequest(), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10)));
+        // grpc-timeout rounds up (grpc core to 10 ms steps), never down.
+        Assert.InRange(reply.DeadlineRemainingMs, 1, 10_100);
+    }
+
+    [Fact]
+    public async Task NoDeadline_ServerSeesNone()
+    {
+        using var channel = Channel();
+        var reply = await new EchoClient(channel).Unary(new EchoRequest());
+        Assert.Equal(-1, reply.DeadlineRemainingMs);
+    }
+
+    [Fact]
+    public async Task ClientCancels_ServerHandlerSeesIt_ClientSeesCancelled()
+    {
+        using var channel = Channel();
+        using var cts = new CancellationTokenSource();
+        var tag = Guid.NewGuid().ToString();
+        using var call = new EchoClient(channel).WaitForCancel(new EchoRequest { Message = tag },
+            new CallOptions(StartedMarker(), CancellationToken: cts.Token));
+        await call.ResponseHeadersAsync.WaitAsync(TimeSpan.FromSeconds(10));
+        cts.Cancel();
+        var e = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+        Assert.Equal(StatusCode.Cancelled, e.StatusCode);
+        Assert.Equal("yes", await WasCancelled(channel, tag));
+    }
+
+    [Fact]
+    public async Task Dispose_RunningCall_ResetsTheStream()
+    {
+        using var channel = Channel();
+        var tag = Guid.NewGuid().ToString();
+        var call = new EchoClient(channel).WaitForCancel(new EchoRequest { Message = tag }, new CallOptions(StartedMarker()));
+        await call.ResponseHeadersAsync.WaitAsync(TimeSpan.FromSeconds(10));
+        call.Dispose();
+        var e = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+        Assert.Equal(StatusCode.Cancelled, e.StatusCode);
+        Assert.Equal("yes", await WasCancelled(channel, tag));
+    }
+
+    [Fact]
+    public async Task ServerCancels_ClientSeesCancelled()
+    {
+        using var channel = Channel();
+        var e = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new EchoClient(channel).Unary(new EchoRequest { Cancel = true }));
+        Assert.Equal(StatusCode.Cancelled, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task ServerCancels_MidStream_ClientSeesCancelled()
+    {
+        using var channel = Channel();
+        using var call = new EchoClient(channel).ServerStream(new EchoRequest { ResponseCount = 2, Cancel = true });
+        var received = 0;
+        var e = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await call.ResponseStream.MoveNext(default)) received++;
+        });
+        Assert.Equal(StatusCode.Cancelled, e.StatusCode);
+        Assert.InRange(received, 0, 2);
+    }
+
+    /// <summary>Both Echo servers send request headers named x-echo-initial* back before anything else, so
+    /// awaiting the response headers proves the handler is running.</summary>
+    private static Metadata StartedMarker() => new() { { "x-echo-initial-started", "1" } };
+
+    private static async Task<string> WasCancelled(RpcChannel channel, string tag) =>
+        (await new EchoClient(channel).WasCancelled(new EchoRequest { Message = tag, DelayMs = 10_000 })).Message;
+}
+
+/// <summary>The client contract against our own server.</summary>
+public class CallTests : EchoClientContract, IClassFixture<EchoServerFixture>
+{
+    public CallTests(EchoServerFixture fixture) : base(fixture) { }
 }
