@@ -20,5 +20,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-dotnet build Bridge.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet build Bridge.sln -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"
 dotnet test Bridge.sln -c Release --no-build --nologo "$@"

@@ -138,23 +138,23 @@ internal sealed partial class ServerCall : IDisposable
     }
 
     /// <summary>Ends the call with <paramref name="status"/>; the deadline, when it passed, wins over OK.</summary>
-    public async Task FinishAsync(Status status)
+    public Task FinishAsync(Status status)
     {
-        if (_http.RequestAborted.IsCancellationRequested) return;
+        if (_http.RequestAborted.IsCancellationRequested) return Task.CompletedTask;
         if (_deadlineExceeded) status = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
         var response = _http.Response;
         if (!response.HasStarted)
         {
             PrepareHeaders(Context.ResponseTrailers);
             SetStatusHeaders(response.Headers, status);
-            return;
+            return Task.CompletedTask;
         }
         response.AppendTrailer(GrpcProtocol.StatusHeader, ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (status.Detail.Length > 0)
             response.AppendTrailer(GrpcProtocol.MessageHeader, PercentEncoding.Encode(status.Detail));
         foreach (var entry in Context.ResponseTrailers)
             response.AppendTrailer(entry.Key, MetadataCodec.EncodeValue(entry));
-        await Task.CompletedTask;
+        return Task.CompletedTask;
     }
 
     /// <summary>Ends the call for a handler that threw: RpcException keeps its status, anything else is UNKNOWN.</summary>
