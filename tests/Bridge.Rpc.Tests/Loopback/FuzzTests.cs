@@ -49,7 +49,6 @@ public class FuzzTests
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var statuses = new int[17];
         var resets = 0;
-        var connectionDrops = 0;
         long heapHalfway = 0;
         var httpErrors = 0;
         var stopwatch = Stopwatch.StartNew();
@@ -71,18 +70,13 @@ public class FuzzTests
                 {
                     response = await RawGrpc.SendAsync(http, server.Address, path, body, contentType, headers, cancellationToken: ct);
                 }
-                catch (HttpRequestException e) when (e.InnerException is HttpProtocolException or HttpIOException)
+                catch (HttpRequestException e) when (e.InnerException is IOException)
                 {
-                    // A mutated request may set cancel=true: the server resets that stream, on purpose.
+                    // The stream or connection was reset: on purpose by the server for a mutated
+                    // request with cancel=true (RST_STREAM CANCEL), or by Kestrel's HTTP/2 flood
+                    // protection (the CVE-2023-44487 mitigation), which may drop a connection that
+                    // keeps many early-completed streams draining, as this fuzzer does on purpose.
                     Interlocked.Increment(ref resets);
-                    return;
-                }
-                catch (HttpRequestException e) when (e.InnerException is IOException { InnerException: IOException { InnerException: System.Net.Sockets.SocketException } })
-                {
-                    // Kestrel's HTTP/2 flood protection (the CVE-2023-44487 "rapid reset" mitigation)
-                    // may drop a connection that keeps many early-completed streams draining, which
-                    // this fuzzer does on purpose. That is the server defending itself, not failing.
-                    Interlocked.Increment(ref connectionDrops);
                     return;
                 }
                 catch (HttpRequestException e)
@@ -111,13 +105,13 @@ public class FuzzTests
         Assert.Equal("still here", final.Message);
 
         var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
-        _output.WriteLine($"{Iterations} requests in {stopwatch.Elapsed.TotalSeconds:F1} s; resets {resets}; dropped by flood protection {connectionDrops}; non-200 {httpErrors}; heap {heapBefore / 1024} KiB -> {heapHalfway / 1024} KiB halfway -> {heapAfter / 1024} KiB");
+        _output.WriteLine($"{Iterations} requests in {stopwatch.Elapsed.TotalSeconds:F1} s; streams or connections reset {resets}; non-200 {httpErrors}; heap {heapBefore / 1024} KiB -> {heapHalfway / 1024} KiB halfway -> {heapAfter / 1024} KiB");
         for (var code = 0; code < statuses.Length; code++)
             if (statuses[code] > 0) _output.WriteLine($"  {(StatusCode)code}: {statuses[code]}");
         // Bounded: pools may keep what the busiest moment needed, but nothing grows per request.
         Assert.True(heapAfter < 128 * 1024 * 1024, $"heap is {heapAfter / 1024} KiB after the run");
         Assert.True(heapAfter - heapHalfway < 32 * 1024 * 1024, $"heap grew {(heapAfter - heapHalfway) / 1024} KiB in the second half");
-        Assert.True(connectionDrops <= 10 * Parallelism, $"{connectionDrops} requests lost to dropped connections");
+        Assert.True(resets < Iterations / 100, $"{resets} requests ended in a reset stream or connection");
         // The generator must actually reach the interesting paths, or the test proves little.
         Assert.True(statuses[(int)StatusCode.OK] > Iterations / 20, "too few well-formed calls");
         Assert.True(statuses[(int)StatusCode.Internal] > Iterations / 20, "too few malformed calls");
