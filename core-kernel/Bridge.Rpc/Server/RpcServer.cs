@@ -38,6 +38,8 @@ public sealed class RpcServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         // Kestrel's own logs (connection aborts, protocol errors) go where the caller's logs go.
         builder.Services.AddSingleton(options.LoggerFactory);
+        // The embedding program owns Ctrl-C and SIGTERM; the host's console lifetime would swallow them.
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -67,5 +69,12 @@ public sealed class RpcServer : IAsyncDisposable
     {
         await StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private sealed class EmbeddedLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
