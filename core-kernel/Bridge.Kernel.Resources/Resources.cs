@@ -17,7 +17,14 @@ public sealed class Resources : IEquatable<Resources>, IReadOnlyList<Resource>
     /// <summary>No resources.</summary>
     public static readonly Resources Empty = new([]);
 
-    private Resources(Resource[] canonical) => _items = canonical;
+    private Resources(Resource[] canonical)
+    {
+        _items = canonical;
+        foreach (var r in canonical) HasReservations |= r.IsReserved;
+    }
+
+    /// <summary>True when any entry is reserved (computed once, at construction).</summary>
+    public bool HasReservations { get; }
 
     /// <summary>Combines any resources into canonical form.</summary>
     /// <exception cref="InvalidOperationException">The same persistent volume appears twice,
@@ -64,6 +71,7 @@ public sealed class Resources : IEquatable<Resources>, IReadOnlyList<Resource>
     {
         result = this;
         if (other.IsEmpty) return true;
+        if (ReferenceEquals(this, other)) { result = Empty; return true; }
         var items = new List<Resource>(_items);
         foreach (var r in other._items)
         {
@@ -122,17 +130,17 @@ public sealed class Resources : IEquatable<Resources>, IReadOnlyList<Resource>
     }
 
     /// <summary>The unreserved part (role <c>*</c>).</summary>
-    public Resources Unreserved => Filter(r => !r.IsReserved);
+    public Resources Unreserved => HasReservations ? Filter(r => !r.IsReserved) : this;
 
     /// <summary>The reserved part (any role).</summary>
-    public Resources Reserved => Filter(r => r.IsReserved);
+    public Resources Reserved => HasReservations ? Filter(r => r.IsReserved) : Empty;
 
     /// <summary>The part reserved exactly for <paramref name="role"/>; with <c>*</c>, the unreserved part.</summary>
     public Resources ReservedFor(string role) => role == Roles.Default ? Unreserved : Filter(r => r.Reservation?.Role == role);
 
     /// <summary>What a framework in <paramref name="role"/> may be offered: unreserved resources plus
     /// those reserved for the role or any of its ancestors (a reservation for <c>eng</c> serves <c>eng/hadoop</c>).</summary>
-    public Resources AllocatableTo(string role) => Filter(r => r.Reservation is null || Roles.IsSelfOrAncestor(r.Reservation.Role, role));
+    public Resources AllocatableTo(string role) => !HasReservations ? this : Filter(r => r.Reservation is null || Roles.IsSelfOrAncestor(r.Reservation.Role, role));
 
     /// <summary>The reserved part, split by reservation role.</summary>
     public IReadOnlyDictionary<string, Resources> ReservationsByRole() =>

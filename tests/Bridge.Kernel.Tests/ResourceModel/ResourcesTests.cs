@@ -1,7 +1,7 @@
 using Bridge.Kernel;
 using Res = Bridge.Kernel.Resources;
 
-namespace Bridge.Kernel.Tests.Resources;
+namespace Bridge.Kernel.Tests.ResourceModel;
 
 public class ResourcesTests
 {

@@ -1,6 +1,6 @@
 using Bridge.Kernel;
 
-namespace Bridge.Kernel.Tests.Resources;
+namespace Bridge.Kernel.Tests.ResourceModel;
 
 public class ValueRangesTests
 {
