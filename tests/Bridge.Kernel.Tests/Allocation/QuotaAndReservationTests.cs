@@ -117,7 +117,7 @@ public class QuotaAndReservationTests
         var dbOffer = Assert.Single(h.Allocator.Allocate().Offers);
         Assert.Equal(db, dbOffer.FrameworkId);
         Assert.Equal(R("cpus:2;mem:2048;cpus(db,alice):2;mem(db,alice):2048"), dbOffer.Resources);
-        Assert.Equal(Scalar.FromUnits(2), h.Allocator.GetRole("db")!.Consumed["cpus"]);
+        Assert.Equal(Scalar.FromUnits(4), h.Allocator.GetRole("db")!.Consumed["cpus"]); // 2 reserved + 2 unreserved offered
     }
 
     [Fact]
