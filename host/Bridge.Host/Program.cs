@@ -6,5 +6,6 @@ var root = new RootCommand("Bridge: one shared pool of machines for YARN jobs, s
     UpCommand.Create(),
     HealthCommand.Create(),
     VersionCommand.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
