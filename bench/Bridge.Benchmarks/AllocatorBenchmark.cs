@@ -48,6 +48,8 @@ public static class AllocatorBenchmark
         output.WriteLine($"setup: {agents} agents, {frameworks} frameworks in {setup.Elapsed.TotalSeconds:F1} s");
 
         var times = new List<double>(cycles);
+        var gcPauses = new List<double>(cycles);
+        int gen2Before = GC.CollectionCount(2);
         long offersTotal = 0;
         var launched = new Queue<(long Cycle, FrameworkId Framework, TaskId Task)>();
         long taskIds = 0;
@@ -56,10 +58,12 @@ public static class AllocatorBenchmark
         {
             Answer(allocator, offers, mode, cycle, launched, ref taskIds);
             clock.Advance(allocator.Options.AllocationInterval);
+            var pauseBefore = GC.GetTotalPauseDuration();
             var watch = Stopwatch.StartNew();
             offers = allocator.Allocate().Offers;
             watch.Stop();
             times.Add(watch.Elapsed.TotalMilliseconds);
+            gcPauses.Add((GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds);
             offersTotal += offers.Count;
             if (cycle % Math.Max(1, cycles / 10) == 0)
                 output.WriteLine($"cycle {cycle}: {watch.Elapsed.TotalMilliseconds:F2} ms, {offers.Count} offers");
@@ -67,6 +71,9 @@ public static class AllocatorBenchmark
 
         var sorted = times.Order().ToList();
         var inv = CultureInfo.InvariantCulture;
+        var withoutGc = times.Zip(gcPauses, (t, g) => t - g).Order().ToList();
+        output.WriteLine(string.Create(inv,
+            $"gc: {GC.CollectionCount(2) - gen2Before} gen2 collections; pause inside timed cycles total={gcPauses.Sum():F0} ms max={gcPauses.Max():F1} ms; cycle_ms without gc pauses p50={withoutGc[(withoutGc.Count - 1) / 2]:F2} max={withoutGc[^1]:F2}"));
         output.WriteLine(string.Create(inv,
             $"allocator agents={agents} frameworks={frameworks} cycles={cycles} cycle_ms_p50={sorted[(sorted.Count - 1) / 2]:F2} cycle_ms_max={sorted[^1]:F2} offers_per_cycle={offersTotal / (double)cycles:F1}"));
         return times;

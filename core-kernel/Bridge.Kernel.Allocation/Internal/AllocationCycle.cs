@@ -24,6 +24,9 @@ internal sealed class AllocationCycle(AllocatorState state)
     private readonly List<OfferState> _made = [];
     private ulong[] _scratch = new ulong[16];
     private long[] _required = [];
+    private Resources? _checked;
+    private bool _allocatable;
+    private ulong[]? _filtered;
 
     public AllocationResult Run(IEnumerable<AgentState> agents)
     {
@@ -59,6 +62,7 @@ internal sealed class AllocationCycle(AllocatorState state)
     private void AllocateAgent(AgentState agent, bool guaranteesOnly, bool quota)
     {
         if (agent.Available.IsEmpty) return;
+        _checked = null;
         state.Tree.CollectLeaves(_leaves);
         if (quota) _required = state.Headroom.Required(state.Names.Count);
         foreach (var leaf in _leaves)
@@ -67,8 +71,16 @@ internal sealed class AllocationCycle(AllocatorState state)
             var role = leaf.Role;
             if (guaranteesOnly && !OnUnmetPath(role)) continue;
             var offerable = Offerable(agent, role, guaranteesOnly, quota);
-            if (offerable.IsEmpty || !IsAllocatable(offerable)) continue;
-            var filtered = agent.Filters.IsEmpty ? null : agent.Filters.FilteredFor(offerable, ref _scratch);
+            if (!ReferenceEquals(offerable, _checked))
+            {
+                // Without quota caps or reservations every role sees the same resources:
+                // check them, and compute their filter mask, once per agent, not once per role.
+                _checked = offerable;
+                _allocatable = !offerable.IsEmpty && IsAllocatable(offerable);
+                _filtered = !_allocatable || agent.Filters.IsEmpty ? null : agent.Filters.FilteredFor(offerable, ref _scratch);
+            }
+            if (!_allocatable) continue;
+            var filtered = _filtered;
             foreach (var child in leaf.OrderedChildren)
             {
                 var m = (MembershipNode)child;
