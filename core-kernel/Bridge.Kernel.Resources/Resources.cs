@@ -23,6 +23,10 @@ public sealed class Resources : IEquatable<Resources>, IReadOnlyList<Resource>
         foreach (var r in canonical) HasReservations |= r.IsReserved;
     }
 
+    /// <summary>A slot where the allocator keeps values derived from this immutable instance
+    /// (its quantity vectors), so they are computed once per instance, not once per use.</summary>
+    internal object? DerivedCache;
+
     /// <summary>True when any entry is reserved (computed once, at construction).</summary>
     public bool HasReservations { get; }
 

@@ -78,8 +78,7 @@ internal sealed class AllocatorState
     public void Allocate(AgentState agent, MembershipNode m, Resources resources)
     {
         agent.Available = agent.Available.Minus(resources);
-        var all = Names.ToVector(resources);
-        var unreserved = resources.HasReservations ? Names.ToVector(resources.Unreserved) : all;
+        var (all, unreserved) = Vectors(resources);
         Tree.Allocate(m, all, unreserved, +1);
         Vec.AddAll(ref Headroom.AvailableUnreserved, unreserved, -1);
     }
@@ -88,11 +87,22 @@ internal sealed class AllocatorState
     public void Release(AgentState agent, MembershipNode m, Resources resources)
     {
         agent.Available = agent.Available.Plus(resources);
-        var all = Names.ToVector(resources);
-        var unreserved = resources.HasReservations ? Names.ToVector(resources.Unreserved) : all;
+        var (all, unreserved) = Vectors(resources);
         Tree.Allocate(m, all, unreserved, -1);
         Vec.AddAll(ref Headroom.AvailableUnreserved, unreserved, +1);
     }
+
+    /// <summary>Scalar vectors (all, unreserved) of an immutable <see cref="Resources"/>, computed once per instance.</summary>
+    private (long[] All, long[] Unreserved) Vectors(Resources resources)
+    {
+        if (resources.DerivedCache is QuantityCache c && c.Names == Names && c.Count == Names.Count) return (c.All, c.Unreserved);
+        var all = Names.ToVector(resources);
+        var unreserved = resources.HasReservations ? Names.ToVector(resources.Unreserved) : all;
+        resources.DerivedCache = new QuantityCache(Names, Names.Count, all, unreserved);
+        return (all, unreserved);
+    }
+
+    private sealed record QuantityCache(ResourceNames Names, int Count, long[] All, long[] Unreserved);
 
     /// <summary>Adds (sign 1) or removes (-1) an agent-total change: cluster total, reservations, free headroom.</summary>
     public void AccountTotal(Resources resources, Resources availablePart, int sign)
