@@ -148,8 +148,11 @@ public sealed class Resource : IEquatable<Resource>
             if (c != 0) return c;
             c = string.CompareOrdinal(a.Reservation.Principal, b.Reservation.Principal);
             if (c != 0) return c;
-            c = string.CompareOrdinal(string.Join(",", a.Reservation.Labels), string.Join(",", b.Reservation.Labels));
-            if (c != 0) return c;
+            if (a.Reservation.Labels.Count + b.Reservation.Labels.Count > 0)
+            {
+                c = string.CompareOrdinal(string.Join(",", a.Reservation.Labels), string.Join(",", b.Reservation.Labels));
+                if (c != 0) return c;
+            }
         }
         c = a.Type.CompareTo(b.Type);
         if (c != 0) return c;

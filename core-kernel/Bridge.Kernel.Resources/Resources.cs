@@ -152,7 +152,7 @@ public sealed class Resources : IEquatable<Resources>, IReadOnlyList<Resource>
             .ToDictionary(g => g.Key, g => new Resources([.. g]), StringComparer.Ordinal);
 
     /// <summary>Everything made unreserved, volumes turned back into plain disk (Mesos <c>toUnreserved</c>).</summary>
-    public Resources ToUnreserved() => IsEmpty || Reserved.IsEmpty ? this : Of(_items.Select(r => r.WithReservation(null)));
+    public Resources ToUnreserved() => !HasReservations ? this : Of(_items.Select(r => r.WithReservation(null)));
 
     /// <summary>Everything statically reserved for <paramref name="role"/>, or unreserved when it is <c>*</c>
     /// (Mesos <c>flatten(role)</c>). Volumes become plain disk.</summary>

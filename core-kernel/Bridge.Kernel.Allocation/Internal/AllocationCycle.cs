@@ -55,7 +55,7 @@ internal sealed class AllocationCycle(AllocatorState state)
             }
         }
         state.Pending.Clear();
-        var offers = _made.Distinct().Select(o => new Offer(o.Id, o.Membership.Framework.Id, o.Agent.Id, o.Membership.Role.Role, o.Resources, o.CreatedAt)).ToList();
+        var offers = _made.Select(o => new Offer(o.Id, o.Membership.Framework.Id, o.Agent.Id, o.Membership.Role.Role, o.Resources, o.CreatedAt)).ToList();
         return new AllocationResult(offers, considered);
     }
 
@@ -64,7 +64,7 @@ internal sealed class AllocationCycle(AllocatorState state)
         if (agent.Available.IsEmpty) return;
         _checked = null;
         state.Tree.CollectLeaves(_leaves);
-        if (quota) _required = state.Headroom.Required(state.Names.Count);
+        if (quota) state.Headroom.Required(ref _required, state.Names.Count);
         foreach (var leaf in _leaves)
         {
             if (agent.Available.IsEmpty) return;
@@ -86,7 +86,7 @@ internal sealed class AllocationCycle(AllocatorState state)
                 var m = (MembershipNode)child;
                 if (!m.Eligible || (filtered is not null && FilterTable.Test(filtered, m.Index))) continue;
                 Offer(agent, m, offerable);
-                if (quota) _required = state.Headroom.Required(state.Names.Count);
+                if (quota) state.Headroom.Required(ref _required, state.Names.Count);
                 break;
             }
         }

@@ -60,14 +60,14 @@ internal sealed class Headroom
         return room;
     }
 
-    /// <summary>Sum of unmet guarantees over guarantee roots, per kind.</summary>
-    public long[] Required(int kinds)
+    /// <summary>Sum of unmet guarantees over guarantee roots, per kind, into <paramref name="required"/> (reused, grown to <paramref name="kinds"/>).</summary>
+    public void Required(ref long[] required, int kinds)
     {
-        var required = new long[kinds];
+        if (required.Length < kinds) required = new long[kinds];
+        else Array.Clear(required);
         foreach (var r in GuaranteeRoots)
             foreach (var (k, amount) in r.Guarantee)
                 if (k < kinds) required[k] += Math.Max(0, amount - r.Consumed(k));
-        return required;
     }
 
     /// <summary>Free unreserved amount of <paramref name="kind"/> beyond what unmet guarantees need.</summary>

@@ -27,7 +27,8 @@ internal sealed class RevocationPlanner(AllocatorState state)
         var starving = state.Headroom.GuaranteeRoots.Where(Headroom.HasUnmetGuarantee).ToList();
         if (starving.Count == 0) return RevocationPlan.None;
 
-        var shortfall = state.Headroom.Required(kinds);
+        long[] shortfall = [];
+        state.Headroom.Required(ref shortfall, kinds);
         for (int k = 0; k < kinds; k++) shortfall[k] -= Vec.Get(state.Headroom.AvailableUnreserved, k);
         foreach (var t in state.Tasks.Values)
             if (t.Revoking) Subtract(shortfall, t.Resources);
@@ -46,7 +47,7 @@ internal sealed class RevocationPlanner(AllocatorState state)
             Subtract(shortfall, unreserved);
         }
 
-        double threshold = starving.Max(r => r.Key1Share());
+        double threshold = starving.Max(r => r.Share / r.Weight);
         var revocations = new List<Revocation>();
         var reason = "restore the quota guarantee of " + string.Join(", ", starving.Select(r => r.Role));
         var candidates = state.Tasks.Values
@@ -75,7 +76,7 @@ internal sealed class RevocationPlanner(AllocatorState state)
         // The top-level role's weighted share decides who is "above its fair share".
         var top = role;
         while (top.ParentRole is { IsRoot: false } p) top = p;
-        return top.Key1Share();
+        return top.Share / top.Weight;
     }
 
     private bool Frees(long[] shortfall, Resources resources)
@@ -125,10 +126,4 @@ internal sealed class RevocationPlanner(AllocatorState state)
     }
 
     private static bool AnyPositive(long[] v) => v.Any(x => x > 0);
-}
-
-internal static class RoleNodeShares
-{
-    /// <summary>Dominant share divided by weight (the DRF sort key, whatever the configured sorter).</summary>
-    public static double Key1Share(this RoleNode role) => role.Share / role.Weight;
 }

@@ -24,7 +24,6 @@ public class AllocatorPropertyTests
         public readonly Dictionary<(FrameworkId, TaskId), (AgentId Agent, string Role, Resources Resources)> Tasks = [];
         public readonly Dictionary<FrameworkId, (string Role, Resources Shape)> Frameworks = [];
         public readonly Dictionary<string, double> Weights = [];
-        private int _taskIds;
 
         public Sim(int seed, AllocatorOptions? options = null)
         {
@@ -52,13 +51,10 @@ public class AllocatorPropertyTests
             return id;
         }
 
-        public TaskId Launch(Offer offer, Resources shape, int count, double refuse)
+        public void Launch(Offer offer, Resources shape, int count, double refuse)
         {
-            var ops = Enumerable.Range(0, count).Select(_ => (OfferOperation)new LaunchOperation(new TaskId($"t{++_taskIds}"), shape)).ToList();
-            var result = H.Allocator.Accept(offer.Id, ops, new Filters(refuse));
-            Assert.True(result.Succeeded, result.Error);
-            foreach (LaunchOperation l in ops) Tasks[(offer.FrameworkId, l.TaskId)] = (offer.AgentId, offer.Role, shape);
-            return ((LaunchOperation)ops[0]).TaskId;
+            foreach (var id in H.Launch(offer, refuse, Enumerable.Repeat(shape.ToString(), count).ToArray()))
+                Tasks[(offer.FrameworkId, id)] = (offer.AgentId, offer.Role, shape);
         }
 
         public void FinishRandomTasks(double probability)
