@@ -24,7 +24,7 @@ internal static class UpCommand
         {
             var health = new HealthService();
             await using var server = await RpcServer.StartAsync(
-                new RpcServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, parse.GetValue(port)) }, [health], cancellationToken);
+                new RpcServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, parse.GetValue(port)) }, [health], cancellationToken: cancellationToken);
             Console.WriteLine($"bridge {VersionCommand.Describe()} up");
             Console.WriteLine($"  gRPC endpoint  {server.Address}  (grpc.health.v1.Health: SERVING)");
             Console.WriteLine("  not yet here   master, agents, event bus, services, jobs, YARN bridge (see README)");

@@ -9,8 +9,9 @@ namespace Bridge.Rpc;
 
 /// <summary>
 /// A standalone gRPC server on Kestrel: HTTP/2 only, cleartext with prior knowledge (h2c) or
-/// TLS with ALPN <c>h2</c> when a certificate is given. For a server that also serves plain
-/// HTTP endpoints, use <see cref="RpcApplicationBuilderExtensions.UseRpcServices"/> in your own app.
+/// TLS with ALPN <c>h2</c> when a certificate is given. Given an HTTP pipeline as well, the same
+/// port also serves plain HTTP/1.1 (and non-gRPC HTTP/2) requests through it: cleartext
+/// connections are told apart by the HTTP/2 preface, TLS ones by ALPN.
 /// </summary>
 public sealed class RpcServer : IAsyncDisposable
 {
@@ -31,8 +32,13 @@ public sealed class RpcServer : IAsyncDisposable
     /// <summary>Starts listening on <see cref="RpcServerOptions.Endpoint"/> and returns once bound.</summary>
     /// <exception cref="InvalidOperationException">A service cannot be bound.</exception>
     /// <exception cref="IOException">The endpoint is in use.</exception>
+    /// <param name="options">Endpoint, limits, TLS, logging.</param>
+    /// <param name="services">The gRPC services served.</param>
+    /// <param name="http">Optional: adds plain HTTP endpoints (JSON, metrics, pages) after the gRPC routes; when
+    /// given, the endpoint speaks HTTP/1.1 too.</param>
+    /// <param name="cancellationToken">Cancels start-up.</param>
     public static async Task<RpcServer> StartAsync(RpcServerOptions options, IEnumerable<ServiceBase> services,
-        CancellationToken cancellationToken = default)
+        Action<IApplicationBuilder>? http = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
@@ -43,14 +49,19 @@ public sealed class RpcServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // The protocol sniffer marks h2c connections as if ALPN chose h2, so Kestrel would expect
+            // :scheme https; the client rightly sends http.
+            kestrel.AllowAlternateSchemes = http is not null;
             kestrel.Listen(options.Endpoint, listen =>
             {
-                listen.Protocols = HttpProtocols.Http2;
+                listen.Protocols = http is null ? HttpProtocols.Http2 : HttpProtocols.Http1AndHttp2;
                 if (options.Certificate is not null) listen.UseHttps(options.Certificate);
+                else if (http is not null) listen.Use(CleartextProtocolSniffer.Middleware);
             });
         });
         var app = builder.Build();
         app.UseRpcServices(options, services);
+        http?.Invoke(app);
         await app.StartAsync(cancellationToken);
         var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<IServerAddressesFeature>()!.Addresses.First();
