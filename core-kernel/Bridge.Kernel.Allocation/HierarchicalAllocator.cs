@@ -286,13 +286,29 @@ public sealed class HierarchicalAllocator
     /// </summary>
     /// <returns><see cref="AcceptResult.Ok"/>, or the first failing operation and why (then nothing is applied).</returns>
     /// <exception cref="ArgumentException">Unknown offer.</exception>
-    public AcceptResult Accept(OfferId id, IReadOnlyList<OfferOperation> operations, Filters? filters = null)
+    public AcceptResult Accept(OfferId id, IReadOnlyList<OfferOperation> operations, Filters? filters = null) =>
+        Accept([id], operations, filters);
+
+    /// <summary>
+    /// ACCEPT of several offers at once (Mesos allows it when they are for the same framework, role
+    /// and agent): the operations apply to the offers' resources combined.
+    /// </summary>
+    /// <returns><see cref="AcceptResult.Ok"/>, or why not (then nothing is applied and the offers stay outstanding).</returns>
+    /// <exception cref="ArgumentException">No offer, an unknown offer, or offers for different frameworks, roles or agents.</exception>
+    public AcceptResult Accept(IReadOnlyList<OfferId> ids, IReadOnlyList<OfferOperation> operations, Filters? filters = null)
     {
-        var offer = OfferState(id);
-        var plan = OfferOperations.Plan(offer, operations, _s.Tasks);
+        if (ids.Count == 0) throw new ArgumentException("no offer to accept", nameof(ids));
+        var offers = ids.Distinct().Select(OfferState).ToList();
+        var first = offers[0];
+        if (offers.Any(o => o.Agent != first.Agent || o.Membership != first.Membership))
+            throw new ArgumentException("offers accepted together must be for one framework, role and agent", nameof(ids));
+        var combined = offers.Count == 1 ? first
+            : new OfferState(first.Id, first.Membership, first.Agent,
+                offers.Skip(1).Aggregate(first.Resources, (sum, o) => sum.Plus(o.Resources)), first.CreatedAt, first.Cycle);
+        var plan = OfferOperations.Plan(combined, operations, _s.Tasks);
         if (plan.Error is not null) return plan.Error;
-        _s.RemoveOffer(offer);
-        var agent = offer.Agent;
+        foreach (var offer in offers) _s.RemoveOffer(offer);
+        var agent = first.Agent;
         foreach (var (from, to) in plan.Conversions)
         {
             _s.AccountTotal(agent.Total, agent.Available, -1);
@@ -302,8 +318,8 @@ public sealed class HierarchicalAllocator
         }
         var now = _s.Now;
         foreach (var launch in plan.Launches)
-            _s.AddTask(agent, offer.Membership, launch.TaskId, launch.Resources, launch.Priority, now);
-        _s.AddFilter(agent, offer.Membership, plan.Remaining, filters);
+            _s.AddTask(agent, first.Membership, launch.TaskId, launch.Resources, launch.Priority, now);
+        _s.AddFilter(agent, first.Membership, plan.Remaining, filters);
         return AcceptResult.Ok;
     }
 
@@ -362,6 +378,10 @@ public sealed class HierarchicalAllocator
     /// <summary>Number of active refusal filters on an agent (for tests and the operator API).</summary>
     /// <exception cref="ArgumentException">Unknown agent.</exception>
     public int CountFilters(AgentId id) => Agent(id).Filters.Count;
+
+    /// <summary>An agent's total resources, with the reservations and volumes applied to it so far.</summary>
+    /// <exception cref="ArgumentException">Unknown agent.</exception>
+    public Resources GetTotal(AgentId id) => Agent(id).Total;
 
     /// <summary>What an agent has neither offered nor used.</summary>
     /// <exception cref="ArgumentException">Unknown agent.</exception>

@@ -189,3 +189,40 @@ public class FilterAndOfferTests
         Assert.False(h.Allocator.RemoveTask(F("x"), new TaskId("t")));
     }
 }
+
+public class MultiOfferAcceptTests
+{
+    [Fact]
+    public void Accept_TwoOffersOfOneAgent_LaunchesATaskNeedingBoth()
+    {
+        var h = new Harness();
+        var agent = h.Agent("a1", "cpus:4;mem:4096");
+        var f = h.Framework("f1");
+        var first = h.Allocator.Allocate().Offers.Single();
+        var held = h.Launch(first, 0, "cpus:2;mem:2048").Single();
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = h.Allocator.Allocate().Offers.Single();
+        Assert.True(h.Allocator.RemoveTask(f, held));
+        var third = h.Allocator.Allocate().Offers.Single();
+
+        var result = h.Allocator.Accept([second.Id, third.Id], [new LaunchOperation(new TaskId("big"), Harness.R("cpus:4;mem:4096"))]);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Empty(h.Allocator.GetOffers());
+        Assert.True(h.Allocator.GetAvailable(agent).IsEmpty);
+    }
+
+    [Fact]
+    public void Accept_OffersOfTwoAgents_IsRefusedAndLeavesThemOutstanding()
+    {
+        var h = new Harness();
+        h.Agent("a1", "cpus:1;mem:512");
+        h.Agent("a2", "cpus:1;mem:512");
+        h.Framework("f1");
+        var offers = h.Allocator.Allocate().Offers;
+        Assert.Equal(2, offers.Count);
+
+        Assert.Throws<ArgumentException>(() => h.Allocator.Accept(offers.Select(o => o.Id).ToList(), []));
+        Assert.Equal(2, h.Allocator.GetOffers().Count);
+    }
+}
