@@ -31,3 +31,10 @@ public readonly record struct TaskId(string Value)
     /// <inheritdoc />
     public override string ToString() => Value;
 }
+
+/// <summary>An executor's id, unique within its framework (Mesos <c>ExecutorID</c>).</summary>
+public readonly record struct ExecutorId(string Value)
+{
+    /// <inheritdoc />
+    public override string ToString() => Value;
+}

@@ -1,0 +1,38 @@
+using Bridge.Kernel.Allocation;
+
+namespace Bridge.Kernel.Master;
+
+/// <summary>Settings of a master. Immutable; create with an object initializer.</summary>
+public sealed record MasterOptions
+{
+    /// <summary>This master's id, the prefix of the framework and agent ids it hands out (default: a new UUID).</summary>
+    public string MasterId { get; init; } = Guid.NewGuid().ToString("D");
+
+    /// <summary>Hostname reported in MasterInfo (default: the machine's name).</summary>
+    public string Hostname { get; init; } = Environment.MachineName;
+
+    /// <summary>How often the master pings each agent (default: 15 s, Mesos' <c>agent_ping_timeout</c>).</summary>
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Pings an agent may miss in a row before it is unreachable (default: 5, Mesos' <c>max_agent_ping_timeouts</c>).</summary>
+    public int MaxMissedPings { get; init; } = 5;
+
+    /// <summary>At most this many agents are marked unreachable per minute, so a network blip does
+    /// not take down half the cluster at once (Mesos' <c>agent_removal_rate_limit</c>; default: null, no limit).</summary>
+    public int? MaxAgentRemovalsPerMinute { get; init; }
+
+    /// <summary>How often a subscribed framework gets a HEARTBEAT event (default: 15 s, Mesos' value).</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Terminal tasks kept per framework for the state API (default: 1000, Mesos' <c>max_completed_tasks_per_framework</c>).</summary>
+    public int MaxCompletedTasksPerFramework { get; init; } = 1000;
+
+    /// <summary>Torn-down frameworks kept for the state API (default: 50, Mesos' <c>max_completed_frameworks</c>).</summary>
+    public int MaxCompletedFrameworks { get; init; } = 50;
+
+    /// <summary>The allocator's settings (interval 1 s, refuse 5 s, DRF, ...).</summary>
+    public AllocatorOptions Allocator { get; init; } = new();
+
+    /// <summary>Clock for pings, heartbeats, filters, failover timeouts and offers (default: system).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
