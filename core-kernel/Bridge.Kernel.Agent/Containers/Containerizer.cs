@@ -1,0 +1,150 @@
+using System.Diagnostics;
+
+namespace Bridge.Kernel.Agent.Containers;
+
+/// <summary>What to run in a new container.</summary>
+/// <param name="ContainerId">Unique on the agent; names the cgroup and the container's run directory.</param>
+/// <param name="Sandbox">The task's sandbox directory (created if missing): its working directory, with
+/// <c>stdout</c> and <c>stderr</c> files.</param>
+/// <param name="Argv">The program and its arguments (a shell command is <c>/bin/sh -c CMD</c>).</param>
+/// <param name="Environment">The whole environment of the process (nothing is inherited from the agent).</param>
+/// <param name="Limits">cpus and mem to enforce.</param>
+public sealed record ContainerSpec(string ContainerId, string Sandbox, IReadOnlyList<string> Argv,
+    IReadOnlyDictionary<string, string> Environment, ContainerLimits Limits);
+
+/// <summary>A running (or ended) container.</summary>
+public sealed class Container
+{
+    internal Container(string id, int pid, Isolation isolation, string runDirectory, Task<int> exited)
+    {
+        Id = id;
+        Pid = pid;
+        Isolation = isolation;
+        RunDirectory = runDirectory;
+        Exited = exited;
+    }
+
+    /// <summary>The container id.</summary>
+    public string Id { get; }
+
+    /// <summary>The supervising process: session and process-group leader of the container.</summary>
+    public int Pid { get; }
+
+    /// <summary>Its isolation (cgroups or posix).</summary>
+    public Isolation Isolation { get; }
+
+    /// <summary>Where the container's bookkeeping lives (<c>exit_status</c>, written when the command ends).</summary>
+    public string RunDirectory { get; }
+
+    /// <summary>Completes with the exit status when the container's supervising process ends:
+    /// the command's exit code, or 128 + N when signal N ended it, as shells report.</summary>
+    public Task<int> Exited { get; }
+
+    /// <summary>Set once a kill was asked for, so its end is TASK_KILLED rather than TASK_FAILED.</summary>
+    public bool KillRequested { get; internal set; }
+}
+
+/// <summary>
+/// Starts commands in containers: a sandbox directory, a fresh environment, the isolator's limits,
+/// and a small supervising shell that joins the container's cgroups before it runs the command
+/// (so no process of the task ever runs unconfined), sends stdout/stderr to the sandbox and
+/// records the exit status in the container's run directory, where an agent that restarted finds
+/// it. The supervisor is a session leader (setsid), so the container is also a process group.
+/// Kill is SIGTERM to every process of the container, a grace period, then SIGKILL.
+/// </summary>
+public sealed class Containerizer(IIsolator isolator, string runRoot, TimeProvider time)
+{
+    // $1: cgroup.procs files to join (space-separated), $2: run directory; then the command.
+    private const string Supervisor = """
+        join=$1; run=$2; shift 2
+        exec </dev/null >>stdout 2>>stderr
+        for f in $join; do echo $$ > "$f" || { echo "bridge: cannot join cgroup $f" >&2; exit 125; }; done
+        "$@"
+        status=$?
+        echo $status > "$run/exit_status.tmp" && mv "$run/exit_status.tmp" "$run/exit_status"
+        exit $status
+        """;
+
+    /// <summary>The isolator in use.</summary>
+    public IIsolator Isolator => isolator;
+
+    /// <summary>Starts <paramref name="spec"/>.</summary>
+    /// <exception cref="IOException">The sandbox or isolation could not be prepared.</exception>
+    /// <exception cref="System.ComponentModel.Win32Exception">The process could not be started.</exception>
+    public Container Launch(ContainerSpec spec)
+    {
+        Directory.CreateDirectory(spec.Sandbox);
+        var run = Path.Combine(runRoot, spec.ContainerId);
+        Directory.CreateDirectory(run);
+        var isolation = isolator.Prepare(spec.ContainerId, spec.Limits);
+        var start = new ProcessStartInfo("/usr/bin/setsid") { UseShellExecute = false, WorkingDirectory = spec.Sandbox };
+        foreach (var arg in (string[])["/bin/sh", "-c", Supervisor, "bridge-container", string.Join(' ', isolation.JoinFiles), run]) start.ArgumentList.Add(arg);
+        foreach (var arg in spec.Argv) start.ArgumentList.Add(arg);
+        start.Environment.Clear();
+        foreach (var (name, value) in spec.Environment) start.Environment[name] = value;
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new IOException("the supervisor did not start");
+        }
+        catch
+        {
+            isolation.Cleanup();
+            throw;
+        }
+        File.WriteAllText(Path.Combine(run, "pid"), process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return new Container(spec.ContainerId, process.Id, isolation, run, WaitAsync(process, isolation));
+    }
+
+    private static async Task<int> WaitAsync(Process process, Isolation isolation)
+    {
+        using (process)
+        {
+            await process.WaitForExitAsync();
+            var status = process.ExitCode;
+            // The command may have left children behind (daemons): the container ends with all of them.
+            KillAll(isolation, process.Id, Signals.SigKill);
+            isolation.Cleanup();
+            return status;
+        }
+    }
+
+    /// <summary>SIGTERM to every process of the container, then SIGKILL after <paramref name="grace"/> if it is still running.</summary>
+    public async Task KillAsync(Container container, TimeSpan grace)
+    {
+        container.KillRequested = true;
+        if (container.Exited.IsCompleted) return;
+        KillAll(container.Isolation, container.Pid, Signals.SigTerm);
+        if (grace > TimeSpan.Zero)
+            await Task.WhenAny(container.Exited, Task.Delay(grace, time));
+        if (!container.Exited.IsCompleted) KillAll(container.Isolation, container.Pid, Signals.SigKill);
+    }
+
+    private static void KillAll(Isolation isolation, int leader, int signal)
+    {
+        Signals.SendToGroup(leader, signal);
+        foreach (var pid in isolation.Processes(leader)) Signals.Send(pid, signal);
+    }
+
+    /// <summary>The isolator for this machine: cgroups v2 if the unified hierarchy has cpu and memory,
+    /// else cgroups v1 if cpu, cpuacct and memory are mounted, else posix.</summary>
+    public static IIsolator DetectIsolator(string agentName, string cgroupRoot = "/sys/fs/cgroup") =>
+        CgroupsV2Isolator.IsAvailable(cgroupRoot) ? new CgroupsV2Isolator(cgroupRoot, agentName)
+        : CgroupsV1Isolator.IsAvailable(cgroupRoot) && CanWrite(Path.Combine(cgroupRoot, "memory")) ? new CgroupsV1Isolator(cgroupRoot, agentName)
+        : new PosixIsolator();
+
+    private static bool CanWrite(string cgroupDir)
+    {
+        var probe = Path.Combine(cgroupDir, "bridge", $"probe-{Environment.ProcessId}");
+        try
+        {
+            Directory.CreateDirectory(probe);
+            Directory.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
