@@ -1,0 +1,143 @@
+using Bridge.Kernel.Agent.Containers;
+using Bridge.Kernel.Protocol;
+using Bridge.Kernel.V1;
+using Microsoft.Extensions.Logging;
+using Reason = Bridge.Kernel.V1.TaskStatus.Types.Reason;
+using TaskStatus = Bridge.Kernel.V1.TaskStatus;
+
+namespace Bridge.Kernel.Agent.Internal;
+
+/// <summary>A task on this agent: its info, its container once started, its latest state.</summary>
+internal sealed class AgentTask(FrameworkId frameworkId, TaskInfo info, Resources resources, string sandbox)
+{
+    public FrameworkId FrameworkId { get; } = frameworkId;
+    public TaskInfo Info { get; } = info;
+    public TaskId Id { get; } = new(info.TaskId.Value);
+    public Resources Resources { get; } = resources;
+    public string Sandbox { get; } = sandbox;
+    public Container? Container { get; set; }
+    public TaskState State { get; set; } = TaskState.TaskStaging;
+    public bool KillBeforeStart { get; set; }
+    public string ContainerId => $"{FrameworkId}.{Id}";
+}
+
+/// <summary>
+/// The agent's built-in command executor: runs a task's CommandInfo in a container of its own,
+/// reports TASK_RUNNING once the process started, and on exit TASK_FINISHED (status 0),
+/// TASK_FAILED (other statuses; REASON_CONTAINER_LIMITATION_MEMORY when the memory limit killed
+/// it) or TASK_KILLED (a kill was asked for). Launching runs off the agent's loop; results come
+/// back through <c>post</c>.
+/// </summary>
+internal sealed class CommandTasks(Containerizer containerizer, AgentOptions options, ILogger logger,
+    Action<Action> post, Action<AgentTask, TaskStatus> report, Func<AgentId?> agentId)
+{
+    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    public void Launch(AgentTask task)
+    {
+        var command = task.Info.Command;
+        // Mesos: shell defaults to true; with shell false, arguments is the whole argv (argv[0] included).
+        List<string> argv = !command.HasShell || command.Shell ? ["/bin/sh", "-c", command.Value]
+            : command.Arguments.Count == 0 ? [command.Value] : [command.Value, .. command.Arguments.Skip(1)];
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PATH"] = DefaultPath,
+            ["LANG"] = "C.UTF-8",
+            ["HOME"] = Environment.GetEnvironmentVariable("HOME") ?? "/root",
+            ["BRIDGE_SANDBOX"] = task.Sandbox,
+            ["MESOS_SANDBOX"] = task.Sandbox,
+            ["BRIDGE_TASK_ID"] = task.Id.Value,
+            ["BRIDGE_FRAMEWORK_ID"] = task.FrameworkId.Value,
+            ["BRIDGE_AGENT_ID"] = agentId()?.Value ?? "",
+        };
+        foreach (var variable in command.Environment?.Variables ?? []) environment[variable.Name] = variable.Value;
+        var limits = new ContainerLimits(task.Resources.GetScalar("cpus").ToDouble(), (long)task.Resources.GetScalar("mem").ToDouble());
+        var spec = new ContainerSpec(task.ContainerId, task.Sandbox, argv, environment, limits);
+        _ = Task.Run(() =>
+        {
+            Container? container = null;
+            string? error = null;
+            try
+            {
+                container = containerizer.Launch(spec);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+            {
+                error = e.Message;
+            }
+            post(() => Started(task, container, error));
+        });
+    }
+
+    private void Started(AgentTask task, Container? container, string? error)
+    {
+        if (container is null)
+        {
+            logger.LogWarning("Task {Task} failed to launch: {Error}", task.Id, error);
+            report(task, Status(task, TaskState.TaskFailed, $"Failed to launch container: {error}", Reason.ContainerLaunchFailed));
+            return;
+        }
+        task.Container = container;
+        report(task, Status(task, TaskState.TaskRunning, $"Command running (pid {container.Pid}, {containerizer.Isolator.Name})"));
+        if (task.KillBeforeStart) Kill(task, null);
+        container.Exited.ContinueWith(t => post(() => Exited(task, container, t.Result)), TaskScheduler.Default);
+    }
+
+    private void Exited(AgentTask task, Container container, int status)
+    {
+        TaskStatus update;
+        if (container.KillRequested)
+            update = Status(task, TaskState.TaskKilled, $"Command terminated by a kill (status {status})");
+        else if (container.Isolation.MemoryLimitExceeded)
+            update = Status(task, TaskState.TaskFailed,
+                $"Memory limit exceeded: the task used more than its {container.Isolation.Usage(container.Pid).MemoryLimitBytes / (1024 * 1024)} MB",
+                Reason.ContainerLimitationMemory);
+        else if (status == 0)
+            update = Status(task, TaskState.TaskFinished, "Command exited with status 0");
+        else
+            update = Status(task, TaskState.TaskFailed, status > 128 ? $"Command terminated by signal {status - 128}" : $"Command exited with status {status}",
+                Reason.CommandExecutorFailed);
+        update.ExitCode = status;
+        report(task, update);
+    }
+
+    /// <summary>SIGTERM, then SIGKILL after the grace period (the kill's policy, else the task's, else 3 s).</summary>
+    public void Kill(AgentTask task, KillPolicy? policy)
+    {
+        if (task.Container is not { } container)
+        {
+            task.KillBeforeStart = true;
+            return;
+        }
+        var grace = (policy ?? task.Info.KillPolicy)?.GracePeriod is { } g ? TimeSpan.FromTicks(g.Nanoseconds / 100) : options.DefaultKillGracePeriod;
+        _ = containerizer.KillAsync(container, grace);
+    }
+
+    /// <summary>Checks limits the kernel does not enforce (posix isolation) and kills offenders.</summary>
+    public void Monitor(IEnumerable<AgentTask> tasks)
+    {
+        foreach (var task in tasks)
+        {
+            if (task.Container is not { Exited.IsCompleted: false } container) continue;
+            if (container.Isolation.Enforce(container.Pid) is not { } reason) continue;
+            logger.LogWarning("Task {Task}: {Reason}; killing it", task.Id, reason);
+            _ = containerizer.KillAsync(container, TimeSpan.Zero).ContinueWith(_ => { }, TaskScheduler.Default);
+            container.KillRequested = false; // ended by the limit, not by a kill request
+        }
+    }
+
+    public TaskStatus Status(AgentTask task, TaskState state, string message, Reason? reason = null)
+    {
+        var status = new TaskStatus
+        {
+            TaskId = task.Info.TaskId,
+            State = state,
+            Message = message,
+            Source = TaskStatus.Types.Source.Executor,
+            AgentId = agentId() is { } a ? new AgentID { Value = a.Value } : null,
+            Timestamp = options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0,
+        };
+        if (reason is { } r) status.Reason = r;
+        return status;
+    }
+}
