@@ -45,7 +45,7 @@ public sealed class Agent : IAsyncDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Bridge.Kernel.Agent");
         Directory.CreateDirectory(options.WorkDir);
         Total = options.Resources ?? ResourceDetection.Detect(options.WorkDir);
-        var isolator = options.Isolator ?? Containerizer.DetectIsolator(SafeName(options.Hostname) + "-" + Environment.ProcessId);
+        var isolator = options.Isolator ?? Containerizer.DetectIsolator(SafeName(options.Hostname) + "-" + System.Environment.ProcessId);
         _containerizer = new Containerizer(isolator, Path.Combine(options.WorkDir, "containers"), options.TimeProvider);
         _link = new MasterLink(options, _logger, () => Run(Registration), m => Post(() => Received(m)), () => Post(Disconnected));
         _updates = new StatusUpdates(options, m => _link.Send(m), Post);

@@ -43,7 +43,7 @@ internal sealed class CommandTasks(Containerizer containerizer, AgentOptions opt
         {
             ["PATH"] = DefaultPath,
             ["LANG"] = "C.UTF-8",
-            ["HOME"] = Environment.GetEnvironmentVariable("HOME") ?? "/root",
+            ["HOME"] = System.Environment.GetEnvironmentVariable("HOME") ?? "/root",
             ["BRIDGE_SANDBOX"] = task.Sandbox,
             ["MESOS_SANDBOX"] = task.Sandbox,
             ["BRIDGE_TASK_ID"] = task.Id.Value,
@@ -53,7 +53,7 @@ internal sealed class CommandTasks(Containerizer containerizer, AgentOptions opt
         foreach (var variable in command.Environment?.Variables ?? []) environment[variable.Name] = variable.Value;
         var limits = new ContainerLimits(task.Resources.GetScalar("cpus").ToDouble(), (long)task.Resources.GetScalar("mem").ToDouble());
         var spec = new ContainerSpec(task.ContainerId, task.Sandbox, argv, environment, limits);
-        _ = Task.Run(() =>
+        _ = System.Threading.Tasks.Task.Run(() =>
         {
             Container? container = null;
             string? error = null;
