@@ -31,13 +31,14 @@ public sealed class Agent : IAsyncDisposable
     private readonly Dictionary<(FrameworkId, TaskId), AgentTask> _tasks = new();
     private readonly TaskCompletionSource<AgentId> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
-    private readonly ITimer _monitor;
-    private readonly Task _loop;
-    private readonly Task _linkTask;
+    private ITimer? _monitor;
+    private Task _loop = Task.CompletedTask;
+    private Task _linkTask = Task.CompletedTask;
+    private string _address = "";
     private Resources _checkpointed = Resources.Empty;
     private AgentId? _id;
 
-    /// <summary>Starts an agent: detects resources and isolation unless given, then connects to the master.</summary>
+    /// <summary>An agent not started yet: detects resources and isolation unless given. <see cref="AgentServer"/> starts it.</summary>
     /// <exception cref="IOException">The work dir cannot be created.</exception>
     public Agent(AgentOptions options, ILoggerFactory? loggerFactory = null)
     {
@@ -50,11 +51,26 @@ public sealed class Agent : IAsyncDisposable
         _link = new MasterLink(options, _logger, () => Run(Registration), m => Post(() => Received(m)), () => Post(Disconnected));
         _updates = new StatusUpdates(options, m => _link.Send(m), Post);
         _commands = new CommandTasks(_containerizer, options, _logger, Post, Report, () => _id);
-        _monitor = options.TimeProvider.CreateTimer(_ => Post(() => _commands.Monitor(_tasks.Values)), null, options.MonitorInterval, options.MonitorInterval);
+    }
+
+    /// <summary>Starts the loop and connects to the master, advertising <paramref name="address"/> (host:port of the agent's endpoint).</summary>
+    internal void Start(string address)
+    {
+        _address = address;
+        _monitor = _options.TimeProvider.CreateTimer(_ => Post(() => _commands.Monitor(_tasks.Values)), null, _options.MonitorInterval, _options.MonitorInterval);
         _loop = Task.Run(RunAsync);
         _linkTask = Task.Run(() => _link.RunAsync(_stop.Token));
-        _logger.LogInformation("Agent {Hostname} offering {Resources}, isolation {Isolator}", options.Hostname, Total, isolator.Name);
+        _logger.LogInformation("Agent {Hostname} at {Address} offering {Resources}, isolation {Isolator}", _options.Hostname, address, Total, Isolation);
     }
+
+    /// <summary>The agent's work dir (sandboxes live under <c>sandboxes/FRAMEWORK/TASK</c>).</summary>
+    public string WorkDir => _options.WorkDir;
+
+    /// <summary>Usage of every running task: (framework, task, usage).</summary>
+    public Task<IReadOnlyList<(FrameworkId Framework, TaskId Task, ContainerUsage Usage)>> GetUsageAsync() =>
+        Run<IReadOnlyList<(FrameworkId, TaskId, ContainerUsage)>>(() => _tasks.Values
+            .Where(t => t.Container is { Exited.IsCompleted: false })
+            .Select(t => (t.FrameworkId, t.Id, t.Container!.Isolation.Usage(t.Container.Pid))).ToList());
 
     /// <summary>What this agent offers.</summary>
     public Resources Total { get; }
@@ -112,7 +128,8 @@ public sealed class Agent : IAsyncDisposable
 
     private AgentMessage Registration()
     {
-        var info = new AgentInfo { Hostname = _options.Hostname, Resources = { ResourceConversion.ToWire(Total) } };
+        var port = uint.TryParse(_address.AsSpan(_address.LastIndexOf(':') + 1), out var p) ? p : 0;
+        var info = new AgentInfo { Hostname = _options.Hostname, Address = _address, Port = port, Resources = { ResourceConversion.ToWire(Total) } };
         info.Attributes.AddRange(ResourceConversion.ToWire(_options.Attributes));
         if (_id is not { } id) return new AgentMessage { Register = new() { AgentInfo = info, Version = AgentVersion } };
         info.Id = new AgentID { Value = id.Value };
@@ -267,7 +284,7 @@ public sealed class Agent : IAsyncDisposable
         }
         _stop.Cancel();
         await _linkTask;
-        _monitor.Dispose();
+        _monitor?.Dispose();
     }
 
     /// <summary>Stops the agent, killing its tasks.</summary>

@@ -4,6 +4,9 @@ using Bridge.Host;
 var root = new RootCommand("Bridge: one shared pool of machines for YARN jobs, services and cron/batch jobs.")
 {
     UpCommand.Create(),
+    MasterCommand.Create(),
+    AgentCommand.Create(),
+    RunCommand.Create(),
     HealthCommand.Create(),
     VersionCommand.Create(),
     BenchCommand.Create(),

@@ -1,14 +1,16 @@
 using System.CommandLine;
 using System.Net;
-using Bridge.Rpc;
-using Bridge.Rpc.Health;
+using Bridge.Kernel.Agent;
+using Bridge.Kernel.Master;
+using Microsoft.Extensions.Logging;
 
 namespace Bridge.Host;
 
 /// <summary>
-/// <c>bridge up</c>: runs the whole system on this machine in one process, the way mesos-local
-/// did. Today that is the gRPC endpoint every component will serve on, with the standard health
-/// service; the kernel, bus, schedulers and YARN bridge join it as their issues land.
+/// <c>bridge up</c>: the whole system on this machine in one process, the way mesos-local did: a
+/// master on 127.0.0.1 and N agents sharing the machine's resources, each with its own hostname
+/// (<c>agent-1</c>, <c>agent-2</c>, ...) so per-host placement behaves as on a real cluster. Tasks are
+/// real processes; Ctrl-C kills them and stops.
 /// </summary>
 internal static class UpCommand
 {
@@ -16,27 +18,55 @@ internal static class UpCommand
     {
         var port = new Option<int>("--port")
         {
-            Description = "Port of the gRPC endpoint on 127.0.0.1 (0 picks a free one).",
+            Description = "Master port on 127.0.0.1 (0 picks a free one).",
             DefaultValueFactory = _ => EnvironmentInt("BRIDGE_PORT", 5050),
         };
-        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port };
+        var agents = new Option<int>("--agents") { Description = "Number of agents sharing this machine's resources.", DefaultValueFactory = _ => EnvironmentInt("BRIDGE_AGENTS", 1) };
+        var workDir = new Option<string>("--work-dir")
+        {
+            Description = "Where agents keep sandboxes.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BRIDGE_WORK_DIR") ?? Path.Combine(Path.GetTempPath(), "bridge-up"),
+        };
+        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var health = new HealthService();
-            await using var server = await RpcServer.StartAsync(
-                new RpcServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, parse.GetValue(port)) }, [health], cancellationToken: cancellationToken);
-            Console.WriteLine($"bridge {VersionCommand.Describe()} up");
-            Console.WriteLine($"  gRPC endpoint  {server.Address}  (grpc.health.v1.Health: SERVING)");
-            Console.WriteLine("  not yet here   master, agents, event bus, services, jobs, YARN bridge (see README)");
-            Console.WriteLine("Press Ctrl-C to stop.");
+            var count = parse.GetValue(agents);
+            if (count < 1)
+            {
+                Console.Error.WriteLine("bridge up: --agents must be at least 1");
+                return 2;
+            }
+            using var logs = Logging.Create();
+            await using var master = await MasterServer.StartAsync(new MasterOptions(), new IPEndPoint(IPAddress.Loopback, parse.GetValue(port)), logs, cancellationToken);
+            var root = parse.GetValue(workDir)!;
+            var shares = ResourceDetection.Split(ResourceDetection.Detect(root), count);
+            var servers = new List<AgentServer>();
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                for (var i = 0; i < count; i++)
+                {
+                    var name = $"agent-{i + 1}";
+                    servers.Add(await AgentServer.StartAsync(new AgentOptions
+                    {
+                        Master = master.Address,
+                        Hostname = name,
+                        Resources = shares[i],
+                        WorkDir = Path.Combine(root, name),
+                    }, new IPEndPoint(IPAddress.Loopback, 0), logs, cancellationToken));
+                }
+                await Task.WhenAll(servers.Select(s => s.Agent.Registered));
+                Console.WriteLine($"bridge {VersionCommand.Describe()} up");
+                Console.WriteLine($"  master   {master.Address}  (scheduler, agent and operator APIs over gRPC; /api/v1/state, /metrics, /health)");
+                foreach (var s in servers)
+                    Console.WriteLine($"  {s.Agent.Hostname,-8} {s.Address}  {s.Agent.Total}  isolation {s.Agent.Isolation}");
+                Console.WriteLine("  not yet here: event bus, services, jobs, YARN bridge (see README)");
+                Console.WriteLine("Press Ctrl-C to stop.");
+                await Shutdown.WaitAsync(cancellationToken);
+                Console.WriteLine("stopping: killing tasks");
             }
-            catch (OperationCanceledException)
+            finally
             {
-                health.SetStatus("", HealthCheckResponse.Types.ServingStatus.NotServing);
-                Console.WriteLine("stopping");
+                foreach (var s in servers) await s.DisposeAsync();
             }
             return 0;
         });

@@ -12,10 +12,15 @@ namespace Bridge.Kernel.Agent.Containers;
 public sealed record ContainerSpec(string ContainerId, string Sandbox, IReadOnlyList<string> Argv,
     IReadOnlyDictionary<string, string> Environment, ContainerLimits Limits);
 
+/// <summary>How a container ended.</summary>
+/// <param name="Status">The command's exit code, or 128 + N when signal N ended it, as shells report.</param>
+/// <param name="MemoryLimitExceeded">The memory limit killed it (read before the cgroup is removed).</param>
+public sealed record ContainerExit(int Status, bool MemoryLimitExceeded);
+
 /// <summary>A running (or ended) container.</summary>
 public sealed class Container
 {
-    internal Container(string id, int pid, Isolation isolation, string runDirectory, Task<int> exited)
+    internal Container(string id, int pid, Isolation isolation, string runDirectory, Task<ContainerExit> exited)
     {
         Id = id;
         Pid = pid;
@@ -36,9 +41,8 @@ public sealed class Container
     /// <summary>Where the container's bookkeeping lives (<c>exit_status</c>, written when the command ends).</summary>
     public string RunDirectory { get; }
 
-    /// <summary>Completes with the exit status when the container's supervising process ends:
-    /// the command's exit code, or 128 + N when signal N ended it, as shells report.</summary>
-    public Task<int> Exited { get; }
+    /// <summary>Completes when the container's supervising process ends and its isolation is cleaned up.</summary>
+    public Task<ContainerExit> Exited { get; }
 
     /// <summary>Set once a kill was asked for, so its end is TASK_KILLED rather than TASK_FAILED.</summary>
     public bool KillRequested { get; internal set; }
@@ -49,7 +53,8 @@ public sealed class Container
 /// and a small supervising shell that joins the container's cgroups before it runs the command
 /// (so no process of the task ever runs unconfined), sends stdout/stderr to the sandbox and
 /// records the exit status in the container's run directory, where an agent that restarted finds
-/// it. The supervisor is a session leader (setsid), so the container is also a process group.
+/// it. The supervisor outlives a SIGTERM (it traps it; a trap, unlike an ignored signal, is not
+/// inherited by the command), so the status it reports is the command's own. The supervisor is a session leader (setsid), so the container is also a process group.
 /// Kill is SIGTERM to every process of the container, a grace period, then SIGKILL.
 /// </summary>
 public sealed class Containerizer(IIsolator isolator, string runRoot, TimeProvider time)
@@ -58,6 +63,7 @@ public sealed class Containerizer(IIsolator isolator, string runRoot, TimeProvid
     private const string Supervisor = """
         join=$1; run=$2; shift 2
         exec </dev/null >>stdout 2>>stderr
+        trap : TERM INT
         for f in $join; do echo $$ > "$f" || { echo "bridge: cannot join cgroup $f" >&2; exit 125; }; done
         "$@"
         status=$?
@@ -96,16 +102,16 @@ public sealed class Containerizer(IIsolator isolator, string runRoot, TimeProvid
         return new Container(spec.ContainerId, process.Id, isolation, run, WaitAsync(process, isolation));
     }
 
-    private static async Task<int> WaitAsync(Process process, Isolation isolation)
+    private static async Task<ContainerExit> WaitAsync(Process process, Isolation isolation)
     {
         using (process)
         {
             await process.WaitForExitAsync();
-            var status = process.ExitCode;
+            var exit = new ContainerExit(process.ExitCode, isolation.MemoryLimitExceeded);
             // The command may have left children behind (daemons): the container ends with all of them.
             KillAll(isolation, process.Id, Signals.SigKill);
             isolation.Cleanup();
-            return status;
+            return exit;
         }
     }
 

@@ -83,14 +83,15 @@ internal sealed class CommandTasks(Containerizer containerizer, AgentOptions opt
         container.Exited.ContinueWith(t => post(() => Exited(task, container, t.Result)), TaskScheduler.Default);
     }
 
-    private void Exited(AgentTask task, Container container, int status)
+    private void Exited(AgentTask task, Container container, ContainerExit exit)
     {
+        var status = exit.Status;
         TaskStatus update;
         if (container.KillRequested)
             update = Status(task, TaskState.TaskKilled, $"Command terminated by a kill (status {status})");
-        else if (container.Isolation.MemoryLimitExceeded)
+        else if (exit.MemoryLimitExceeded)
             update = Status(task, TaskState.TaskFailed,
-                $"Memory limit exceeded: the task used more than its {container.Isolation.Usage(container.Pid).MemoryLimitBytes / (1024 * 1024)} MB",
+                $"Memory limit exceeded: the task used more than its {task.Resources.GetScalar("mem")} MB (at least {ContainerLimits.MinMemoryMb} MB are allowed)",
                 Reason.ContainerLimitationMemory);
         else if (status == 0)
             update = Status(task, TaskState.TaskFinished, "Command exited with status 0");

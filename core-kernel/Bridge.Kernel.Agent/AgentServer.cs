@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Bridge.Rpc;
+using Bridge.Rpc.Health;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Bridge.Kernel.Agent;
+
+/// <summary>
+/// An agent with its endpoint (one port, gRPC and HTTP/1.1): <c>GET /files/read?path=P&amp;offset=N&amp;length=M</c>
+/// reads a file under the agent's sandboxes (Mesos' <c>/files/read</c> shape:
+/// <c>{"data": "...", "offset": N}</c>; offset -1 answers the file's size with no data), and
+/// <c>GET /monitor/statistics</c> lists each running task's usage
+/// (<c>[{framework_id, executor_id, statistics: {cpus_time_secs, mem_rss_bytes, mem_limit_bytes}}]</c>).
+/// </summary>
+public sealed class AgentServer : IAsyncDisposable
+{
+    private const int MaxReadLength = 1 << 20;
+    private readonly RpcServer _server;
+
+    private AgentServer(Agent agent, RpcServer server)
+    {
+        Agent = agent;
+        _server = server;
+    }
+
+    /// <summary>The agent.</summary>
+    public Agent Agent { get; }
+
+    /// <summary>The agent's endpoint.</summary>
+    public Uri Address => _server.Address;
+
+    /// <summary>Starts an agent and its endpoint on <paramref name="endpoint"/> (port 0 picks a free one), then connects it to its master.</summary>
+    public static async Task<AgentServer> StartAsync(AgentOptions options, IPEndPoint endpoint, ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var agent = new Agent(options, loggerFactory);
+        var server = await RpcServer.StartAsync(new RpcServerOptions { Endpoint = endpoint, LoggerFactory = loggerFactory },
+            [new HealthService()], http: app => MapHttp(app, agent), cancellationToken: cancellationToken);
+        agent.Start($"{server.Address.Host}:{server.Address.Port}");
+        return new AgentServer(agent, server);
+    }
+
+    private static void MapHttp(IApplicationBuilder app, Agent agent) => app.Run(async http =>
+    {
+        switch (http.Request.Path.Value)
+        {
+            case "/health":
+                await http.Response.WriteAsJsonAsync(new { healthy = true });
+                break;
+            case "/files/read":
+                await ReadFileAsync(http, agent);
+                break;
+            case "/monitor/statistics":
+                var usage = await agent.GetUsageAsync();
+                await http.Response.WriteAsJsonAsync(usage.Select(u => new
+                {
+                    framework_id = u.Framework.Value,
+                    executor_id = u.Task.Value,
+                    statistics = new { cpus_time_secs = u.Usage.CpuSeconds, mem_rss_bytes = u.Usage.RssBytes, mem_limit_bytes = u.Usage.MemoryLimitBytes },
+                }));
+                break;
+            default:
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+                break;
+        }
+    });
+
+    private static async Task ReadFileAsync(HttpContext http, Agent agent)
+    {
+        var root = Path.GetFullPath(Path.Combine(agent.WorkDir, "sandboxes")) + Path.DirectorySeparatorChar;
+        var requested = http.Request.Query["path"].ToString();
+        var path = Path.GetFullPath(Path.IsPathRooted(requested) ? requested : Path.Combine(root, requested));
+        if (requested.Length == 0 || !path.StartsWith(root, StringComparison.Ordinal))
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await http.Response.WriteAsJsonAsync(new { error = "path must name a file under the agent's sandboxes" });
+            return;
+        }
+        if (!long.TryParse(http.Request.Query["offset"].ToString() is { Length: > 0 } o ? o : "0", NumberStyles.Integer, CultureInfo.InvariantCulture, out var offset) ||
+            !int.TryParse(http.Request.Query["length"].ToString() is { Length: > 0 } l ? l : MaxReadLength.ToString(CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture, out var length) ||
+            offset < -1 || length < 0)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await http.Response.WriteAsJsonAsync(new { error = "offset and length must be integers (offset >= -1, length >= 0)" });
+            return;
+        }
+        if (!File.Exists(path))
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            await http.Response.WriteAsJsonAsync(new { error = $"no such file: {requested}" });
+            return;
+        }
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        if (offset == -1)
+        {
+            await http.Response.WriteAsJsonAsync(new { data = "", offset = file.Length });
+            return;
+        }
+        var buffer = new byte[Math.Min(Math.Min(length, MaxReadLength), Math.Max(0, file.Length - offset))];
+        file.Position = Math.Min(offset, file.Length);
+        var read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
+        http.Response.ContentType = "application/json";
+        await using var json = new Utf8JsonWriter(http.Response.Body);
+        json.WriteStartObject();
+        json.WriteString("data", System.Text.Encoding.UTF8.GetString(buffer, 0, read));
+        json.WriteNumber("offset", offset);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Stops the agent (killing its tasks) and its endpoint.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Agent.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.Host;
+
+/// <summary>The CLI's logs: one line per event on stderr, level from <c>BRIDGE_LOG_LEVEL</c> (default: Warning).</summary>
+internal static class Logging
+{
+    public static ILoggerFactory Create() => LoggerFactory.Create(builder =>
+    {
+        builder.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("BRIDGE_LOG_LEVEL"), true, out var level) ? level : LogLevel.Warning);
+        builder.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.AddFilter("Microsoft", LogLevel.Warning);
+        // Kestrel warns that cleartext HTTP/2 needs ALPN; the master and agents sniff the preface instead (docs/rpc.md).
+        builder.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
+    });
+}

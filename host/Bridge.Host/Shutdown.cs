@@ -1,0 +1,24 @@
+using System.Runtime.InteropServices;
+
+namespace Bridge.Host;
+
+/// <summary>Completes when the process is asked to stop: Ctrl-C (SIGINT) or SIGTERM.</summary>
+internal static class Shutdown
+{
+    /// <summary>Waits for SIGINT/SIGTERM or <paramref name="cancellationToken"/>.</summary>
+    public static async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+        using var registration = cancellationToken.Register(() => stop.TrySetResult());
+        await stop.Task;
+    }
+
+    /// <summary>Parses <c>host:port</c> (or a full <c>http://host:port</c> URI) into the master's URI.</summary>
+    /// <exception cref="FormatException">Not an address.</exception>
+    public static Uri MasterUri(string address) =>
+        Uri.TryCreate(address.Contains("://", StringComparison.Ordinal) ? address : "http://" + address, UriKind.Absolute, out var uri) && uri.Port > 0
+            ? uri
+            : throw new FormatException($"'{address}' is not HOST:PORT");
+}

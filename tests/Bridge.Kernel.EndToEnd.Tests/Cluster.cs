@@ -1,0 +1,157 @@
+using System.Net;
+using System.Threading.Channels;
+using Bridge.Kernel.Agent;
+using Bridge.Kernel.Master;
+using Bridge.Kernel.Scheduler;
+using Bridge.Kernel.V1;
+using Task = System.Threading.Tasks.Task;
+using TaskStatus = Bridge.Kernel.V1.TaskStatus;
+
+namespace Bridge.Kernel.EndToEnd.Tests;
+
+/// <summary>A master and agents on loopback, with real task processes; disposed, it kills them all.</summary>
+internal sealed class Cluster : IAsyncDisposable
+{
+    private readonly List<AgentServer> _agents = new();
+
+    private Cluster(MasterServer master, string workDir)
+    {
+        Master = master;
+        WorkDir = workDir;
+    }
+
+    public MasterServer Master { get; }
+    public string WorkDir { get; }
+    public IReadOnlyList<AgentServer> Agents => _agents;
+
+    public static async Task<Cluster> StartAsync(params string[] agentResources)
+    {
+        var master = await MasterServer.StartAsync(new MasterOptions(), new IPEndPoint(IPAddress.Loopback, 0));
+        var cluster = new Cluster(master, Path.Combine(Path.GetTempPath(), "bridge-e2e", Guid.NewGuid().ToString("N")[..8]));
+        var i = 0;
+        foreach (var resources in agentResources.Length == 0 ? ["cpus:2;mem:1024;disk:1024;ports:[31000-31100]"] : agentResources)
+        {
+            var name = $"agent-{++i}";
+            var agent = await AgentServer.StartAsync(new AgentOptions
+            {
+                Master = master.Address, Hostname = name, Resources = Resources.Parse(resources), WorkDir = Path.Combine(cluster.WorkDir, name),
+                DefaultKillGracePeriod = TimeSpan.FromSeconds(1),
+            }, new IPEndPoint(IPAddress.Loopback, 0));
+            cluster._agents.Add(agent);
+            await agent.Agent.Registered.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        return cluster;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var agent in _agents) await agent.DisposeAsync();
+        await Master.DisposeAsync();
+        try
+        {
+            Directory.Delete(WorkDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>A scheduler that records what it hears, for tests to await.</summary>
+internal sealed class RecordingScheduler : Scheduler.Scheduler
+{
+    public Channel<Offer> Offers { get; } = Channel.CreateUnbounded<Offer>();
+    public Channel<TaskStatus> Updates { get; } = Channel.CreateUnbounded<TaskStatus>();
+    public TaskCompletionSource<FrameworkID> Subscribed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public override Task SubscribedAsync(SchedulerDriver driver, FrameworkID frameworkId, bool reconnected)
+    {
+        Subscribed.TrySetResult(frameworkId);
+        return Task.CompletedTask;
+    }
+
+    public override Task OffersAsync(SchedulerDriver driver, IReadOnlyList<Offer> offers)
+    {
+        foreach (var offer in offers) Offers.Writer.TryWrite(offer);
+        return Task.CompletedTask;
+    }
+
+    public override Task UpdateAsync(SchedulerDriver driver, TaskStatus status)
+    {
+        Updates.Writer.TryWrite(status);
+        return Task.CompletedTask;
+    }
+
+    public async Task<Offer> NextOfferAsync() => await Offers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+    /// <summary>The first update of <paramref name="taskId"/> in <paramref name="state"/>, seen already or still to come.</summary>
+    public async Task<TaskStatus> WaitForAsync(string taskId, TaskState state)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var seen = 0;
+        while (true)
+        {
+            lock (_history)
+            {
+                for (; seen < _history.Count; seen++)
+                    if (_history[seen].TaskId.Value == taskId && _history[seen].State == state) return _history[seen];
+            }
+            await Updates.Reader.WaitToReadAsync(timeout.Token);
+            while (Updates.Reader.TryRead(out var status))
+                lock (_history) _history.Add(status);
+        }
+    }
+
+    private readonly List<TaskStatus> _history = new();
+}
+
+/// <summary>A subscribed framework: driver, scheduler and the loop running them.</summary>
+internal sealed class Framework : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _run;
+
+    private Framework(SchedulerDriver driver, RecordingScheduler scheduler)
+    {
+        Driver = driver;
+        Scheduler = scheduler;
+        _run = driver.RunAsync(_stop.Token);
+    }
+
+    public SchedulerDriver Driver { get; }
+    public RecordingScheduler Scheduler { get; }
+
+    public static async Task<Framework> StartAsync(Cluster cluster, FrameworkInfo? info = null)
+    {
+        var scheduler = new RecordingScheduler();
+        var driver = new SchedulerDriver(cluster.Master.Address, info ?? new FrameworkInfo { Name = "e2e", User = "root" }, scheduler);
+        var framework = new Framework(driver, scheduler);
+        await scheduler.Subscribed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return framework;
+    }
+
+    public static TaskInfo Command(string id, string command, double cpus = 0.1, double mem = 32) => new()
+    {
+        Name = id,
+        TaskId = new TaskID { Value = id },
+        Command = new CommandInfo { Value = command },
+        Resources =
+        {
+            new V1.Resource { Name = "cpus", Type = Value.Types.Type.Scalar, Scalar = new() { Value = cpus } },
+            new V1.Resource { Name = "mem", Type = Value.Types.Type.Scalar, Scalar = new() { Value = mem } },
+        },
+    };
+
+    /// <summary>Disconnects without tearing down (the framework's tasks wait for its failover timeout).</summary>
+    public async Task DisconnectAsync()
+    {
+        _stop.Cancel();
+        await _run;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested) await DisconnectAsync();
+        await Driver.DisposeAsync();
+    }
+}
