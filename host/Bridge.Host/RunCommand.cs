@@ -51,7 +51,16 @@ internal static class RunCommand
             {
                 var running = driver.RunAsync(stop.Token);
                 var done = await Task.WhenAny(scheduler.Done, running);
-                if (done == running) await running; // surfaces a rejected subscription
+                if (done == running)
+                {
+                    await running; // surfaces a rejected subscription
+                    if (!scheduler.Done.IsCompleted)
+                    {
+                        // Interrupted: closing the subscription ends the framework (failover_timeout 0), so the master kills the task.
+                        Console.Error.WriteLine("bridge run: interrupted");
+                        return 130;
+                    }
+                }
                 var code = await scheduler.Done;
                 await scheduler.DrainOutputAsync();
                 await driver.TeardownAsync();
