@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Bridge.Kernel.Agent.Containers;
 using Bridge.Kernel.Agent.Internal;
 using Bridge.Kernel.Protocol;
@@ -20,7 +19,7 @@ namespace Bridge.Kernel.Agent;
 /// </summary>
 public sealed class Agent : IAsyncDisposable
 {
-    private readonly Channel<Action> _inbox = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly EventLoop _loop;
     private readonly AgentOptions _options;
     private readonly ILogger _logger;
     private readonly Containerizer _containerizer;
@@ -32,7 +31,6 @@ public sealed class Agent : IAsyncDisposable
     private readonly TaskCompletionSource<AgentId> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private ITimer? _monitor;
-    private Task _loop = Task.CompletedTask;
     private Task _linkTask = Task.CompletedTask;
     private string _address = "";
     private Resources _checkpointed = Resources.Empty;
@@ -44,6 +42,7 @@ public sealed class Agent : IAsyncDisposable
     {
         _options = options;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Bridge.Kernel.Agent");
+        _loop = new EventLoop(_logger);
         Directory.CreateDirectory(options.WorkDir);
         Total = options.Resources ?? ResourceDetection.Detect(options.WorkDir);
         var isolator = options.Isolator ?? Containerizer.DetectIsolator(SafeName(options.Hostname) + "-" + System.Environment.ProcessId);
@@ -58,7 +57,7 @@ public sealed class Agent : IAsyncDisposable
     {
         _address = address;
         _monitor = _options.TimeProvider.CreateTimer(_ => Post(() => _commands.Monitor(_tasks.Values)), null, _options.MonitorInterval, _options.MonitorInterval);
-        _loop = Task.Run(RunAsync);
+        _loop.Start();
         _linkTask = Task.Run(() => _link.RunAsync(_stop.Token));
         _logger.LogInformation("Agent {Hostname} at {Address} offering {Resources}, isolation {Isolator}", _options.Hostname, address, Total, Isolation);
     }
@@ -90,39 +89,9 @@ public sealed class Agent : IAsyncDisposable
 
     private static string SafeName(string name) => new(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
 
-    private void Post(Action work) => _inbox.Writer.TryWrite(work);
+    private void Post(Action work) => _loop.Post(work);
 
-    private Task<T> Run<T>(Func<T> work)
-    {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() =>
-        {
-            try
-            {
-                done.SetResult(work());
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        });
-        return done.Task;
-    }
-
-    private async Task RunAsync()
-    {
-        await foreach (var work in _inbox.Reader.ReadAllAsync())
-        {
-            try
-            {
-                work();
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "Agent loop: unhandled error");
-            }
-        }
-    }
+    private Task<T> Run<T>(Func<T> work) => _loop.Run(work);
 
     // ------------------------------------------------------------------ master traffic
 
@@ -291,8 +260,7 @@ public sealed class Agent : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (!_stop.IsCancellationRequested) await StopAsync(killTasks: true);
-        _inbox.Writer.TryComplete();
-        await _loop;
+        await _loop.StopAsync();
         _stop.Dispose();
     }
 }

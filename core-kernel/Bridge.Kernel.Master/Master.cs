@@ -15,7 +15,8 @@ namespace Bridge.Kernel.Master;
 /// <summary>
 /// The master: one event loop (an actor fed by a channel) owns frameworks, agents, offers and
 /// tasks and drives the <see cref="Allocation.HierarchicalAllocator"/>. Everything that changes
-/// state is posted to the loop and runs there, one thing at a time, so the logic takes no locks.
+/// state is posted to the <see cref="EventLoop"/> and runs there, one thing at a time, so the logic
+/// takes no locks; allocation runs after each batch of work.
 /// State queries are answered from a <see cref="MasterSnapshot"/> taken on the loop when something
 /// changed, so readers never hold the loop while they serialize.
 /// The gRPC services (<see cref="SchedulerService"/>, <see cref="AgentMasterService"/>,
@@ -23,7 +24,7 @@ namespace Bridge.Kernel.Master;
 /// </summary>
 public sealed class Master : IAsyncDisposable
 {
-    private readonly Channel<Action> _inbox = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly EventLoop _loop;
     private readonly MasterState _s;
     private readonly FrameworkHandler _frameworks;
     private readonly AcceptHandler _offers;
@@ -31,8 +32,6 @@ public sealed class Master : IAsyncDisposable
     private readonly AgentHandler _agents;
     private readonly OperatorHandler _operator;
     private readonly List<ITimer> _timers = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
     private MasterSnapshot? _snapshot;
 
     /// <summary>Starts a master's loop and timers (allocation every <c>AllocationInterval</c>, pings, heartbeats).</summary>
@@ -43,6 +42,7 @@ public sealed class Master : IAsyncDisposable
     {
         var info = new MasterInfo { Id = options.MasterId, Address = address, Hostname = options.Hostname, Version = Version };
         _s = new MasterState(options, info, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Bridge.Kernel.Master"), new MasterMetrics());
+        _loop = new EventLoop(_s.Logger, afterBatch: Allocate);
         _frameworks = new FrameworkHandler(_s, Post);
         _offers = new AcceptHandler(_s);
         _tasks = new TaskHandler(_s);
@@ -52,7 +52,7 @@ public sealed class Master : IAsyncDisposable
         _timers.Add(time.CreateTimer(_ => Post(() => { }), null, options.Allocator.AllocationInterval, options.Allocator.AllocationInterval));
         _timers.Add(time.CreateTimer(_ => Post(_agents.PingTick), null, options.PingInterval, options.PingInterval));
         _timers.Add(time.CreateTimer(_ => Post(_frameworks.Heartbeat), null, options.HeartbeatInterval, options.HeartbeatInterval));
-        _loop = Task.Run(RunAsync);
+        _loop.Start();
     }
 
     /// <summary>The version this master reports.</summary>
@@ -64,54 +64,12 @@ public sealed class Master : IAsyncDisposable
     /// <summary>The settings it runs with.</summary>
     public MasterOptions Options => _s.Options;
 
-    private void Post(Action work) => _inbox.Writer.TryWrite(work);
+    private void Post(Action work) => _loop.Post(work);
 
     /// <summary>Runs <paramref name="work"/> on the loop and returns its result (or its exception).</summary>
-    internal Task<T> Run<T>(Func<T> work)
-    {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_inbox.Writer.TryWrite(() =>
-            {
-                try
-                {
-                    done.SetResult(work());
-                }
-                catch (Exception e)
-                {
-                    done.SetException(e);
-                }
-            }))
-            done.SetException(new ObjectDisposedException(nameof(Master)));
-        return done.Task;
-    }
+    internal Task<T> Run<T>(Func<T> work) => _loop.Run(work);
 
-    internal Task Run(Action work) => Run(() => { work(); return true; });
-
-    private async Task RunAsync()
-    {
-        try
-        {
-            while (await _inbox.Reader.WaitToReadAsync(_stop.Token))
-            {
-                while (_inbox.Reader.TryRead(out var work))
-                {
-                    try
-                    {
-                        work();
-                    }
-                    catch (Exception e)
-                    {
-                        // A bug in one handler must not stop the master: log it and carry on.
-                        _s.Logger.LogError(e, "Master loop: unhandled error");
-                    }
-                }
-                Allocate();
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-        }
-    }
+    internal Task Run(Action work) => _loop.Run(work);
 
     private void Allocate()
     {
@@ -249,10 +207,7 @@ public sealed class Master : IAsyncDisposable
             foreach (var agent in _s.Agents.Values) agent.Connection?.Close();
             foreach (var subscriber in _s.OperatorSubscribers) subscriber.Writer.TryComplete();
         });
-        _inbox.Writer.TryComplete();
-        _stop.Cancel();
-        await _loop;
-        _stop.Dispose();
+        await _loop.StopAsync();
     }
 }
 

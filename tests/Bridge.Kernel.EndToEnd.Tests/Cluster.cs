@@ -24,9 +24,12 @@ internal sealed class Cluster : IAsyncDisposable
     public string WorkDir { get; }
     public IReadOnlyList<AgentServer> Agents => _agents;
 
-    public static async Task<Cluster> StartAsync(params string[] agentResources)
+    public static Task<Cluster> StartAsync(params string[] agentResources) => StartAsync(TimeProvider.System, agentResources);
+
+    /// <summary>A cluster whose master runs on <paramref name="masterTime"/> (allocation, filters, heartbeats); agents use the system clock.</summary>
+    public static async Task<Cluster> StartAsync(TimeProvider masterTime, params string[] agentResources)
     {
-        var master = await MasterServer.StartAsync(new MasterOptions(), new IPEndPoint(IPAddress.Loopback, 0));
+        var master = await MasterServer.StartAsync(new MasterOptions { TimeProvider = masterTime }, new IPEndPoint(IPAddress.Loopback, 0));
         var cluster = new Cluster(master, Path.Combine(Path.GetTempPath(), "bridge-e2e", Guid.NewGuid().ToString("N")[..8]));
         var i = 0;
         foreach (var resources in agentResources.Length == 0 ? ["cpus:2;mem:1024;disk:1024;ports:[31000-31100]"] : agentResources)

@@ -1,5 +1,6 @@
 using Bridge.Kernel.V1;
 using Bridge.Rpc;
+using Bridge.Testing;
 using Reason = Bridge.Kernel.V1.TaskStatus.Types.Reason;
 using Task = System.Threading.Tasks.Task;
 
@@ -88,16 +89,24 @@ public class KernelFlowTests
     [Fact]
     public async Task Decline_WithFilter_TheOfferDoesNotComeBackToThatFramework()
     {
-        await using var cluster = await Cluster.StartAsync();
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var cluster = await Cluster.StartAsync(clock);
+        var interval = cluster.Master.Master.Options.Allocator.AllocationInterval;
         await using var framework = await Framework.StartAsync(cluster);
+        clock.Advance(interval);
         var offer = await framework.Scheduler.NextOfferAsync();
 
         await framework.Driver.DeclineAsync([offer.Id], refuseSeconds: 3600);
-        await Task.Delay(TimeSpan.FromSeconds(2.5)); // two allocation intervals
+        clock.Advance(interval); // two batch allocations on the master's clock ...
+        clock.Advance(interval);
+        var state = (await cluster.Master.Master.SnapshotAsync()).State; // ... done before this runs on the loop
 
-        Assert.False(framework.Scheduler.Offers.Reader.TryRead(out _));
+        var declined = state.GetFrameworks.Frameworks.Single(f => f.FrameworkInfo.Id.Value == framework.Driver.FrameworkId!.Value);
+        Assert.Empty(declined.OfferedResources);
         await using var other = await Framework.StartAsync(cluster, new FrameworkInfo { Name = "other", User = "root" });
+        clock.Advance(interval);
         Assert.Equal(offer.AgentId, (await other.Scheduler.NextOfferAsync()).AgentId);
+        Assert.False(framework.Scheduler.Offers.Reader.TryRead(out _));
     }
 
     [Fact]

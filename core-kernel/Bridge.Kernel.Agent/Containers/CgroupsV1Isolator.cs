@@ -64,18 +64,24 @@ public sealed class CgroupsV1Isolator(string root, string agentName) : IIsolator
 
         public override void Cleanup()
         {
-            foreach (var dir in _dirs)
-                for (var attempt = 0; attempt < 50 && Directory.Exists(dir); attempt++)
-                {
-                    try
-                    {
-                        Directory.Delete(dir); // rmdir: only succeeds once no process is left in it
-                    }
-                    catch (IOException)
-                    {
-                        Thread.Sleep(10);
-                    }
-                }
+            foreach (var dir in _dirs) RemoveCgroup(dir);
+        }
+    }
+
+    /// <summary>rmdir of a cgroup: it only succeeds once the kernel has let go of the last process,
+    /// which can lag the process's exit by a few milliseconds; tried for up to half a second.</summary>
+    internal static void RemoveCgroup(string dir)
+    {
+        for (var attempt = 0; attempt < 50 && Directory.Exists(dir); attempt++)
+        {
+            try
+            {
+                Directory.Delete(dir);
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(10);
+            }
         }
     }
 

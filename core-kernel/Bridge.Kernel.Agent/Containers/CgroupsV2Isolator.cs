@@ -82,19 +82,6 @@ public sealed class CgroupsV2Isolator(string root, string agentName) : IIsolator
 
         public override bool MemoryLimitExceeded => CgroupsV1Isolator.ReadStat(Path.Combine(dir, "memory.events"), "oom_kill") > 0;
 
-        public override void Cleanup()
-        {
-            for (var attempt = 0; attempt < 50 && Directory.Exists(dir); attempt++)
-            {
-                try
-                {
-                    Directory.Delete(dir);
-                }
-                catch (IOException)
-                {
-                    Thread.Sleep(10);
-                }
-            }
-        }
+        public override void Cleanup() => CgroupsV1Isolator.RemoveCgroup(dir);
     }
 }

@@ -116,9 +116,13 @@ public sealed class Containerizer(IIsolator isolator, string runRoot, TimeProvid
     }
 
     /// <summary>SIGTERM to every process of the container, then SIGKILL after <paramref name="grace"/> if it is still running.</summary>
-    public async Task KillAsync(Container container, TimeSpan grace)
+    /// <param name="container">The container.</param>
+    /// <param name="grace">Time between SIGTERM and SIGKILL.</param>
+    /// <param name="requested">True for a kill someone asked for (the task ends KILLED); false when the
+    /// agent enforces a limit (the task ends FAILED with the limit's reason).</param>
+    public async Task KillAsync(Container container, TimeSpan grace, bool requested = true)
     {
-        container.KillRequested = true;
+        if (requested) container.KillRequested = true;
         if (container.Exited.IsCompleted) return;
         KillAll(container.Isolation, container.Pid, Signals.SigTerm);
         if (grace > TimeSpan.Zero)

@@ -122,8 +122,7 @@ internal sealed class CommandTasks(Containerizer containerizer, AgentOptions opt
             if (task.Container is not { Exited.IsCompleted: false } container) continue;
             if (container.Isolation.Enforce(container.Pid) is not { } reason) continue;
             logger.LogWarning("Task {Task}: {Reason}; killing it", task.Id, reason);
-            _ = containerizer.KillAsync(container, TimeSpan.Zero).ContinueWith(_ => { }, TaskScheduler.Default);
-            container.KillRequested = false; // ended by the limit, not by a kill request
+            _ = containerizer.KillAsync(container, TimeSpan.Zero, requested: false);
         }
     }
 

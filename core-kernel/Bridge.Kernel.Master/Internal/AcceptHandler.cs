@@ -219,7 +219,7 @@ internal sealed class AcceptHandler(MasterState s)
     private static IEnumerable<OfferOperation> LaunchOps(LaunchPlan plan)
     {
         if (!plan.ExecutorResources.IsEmpty)
-            yield return new LaunchOperation(new TaskId($"executor:{plan.Executor!.ExecutorId.Value}"), plan.ExecutorResources);
+            yield return new LaunchOperation(ExecutorRecord.AllocationIdOf(new ExecutorId(plan.Executor!.ExecutorId.Value)), plan.ExecutorResources);
         yield return new LaunchOperation(new TaskId(plan.Task.TaskId.Value), plan.Resources);
     }
 

@@ -51,7 +51,10 @@ internal sealed class TaskRecord(V1.Task task, Resources resources)
 internal sealed record ExecutorRecord(FrameworkId FrameworkId, ExecutorInfo Info, Resources Resources, string Role)
 {
     /// <summary>The allocator knows executors as tasks with this id.</summary>
-    public TaskId AllocationId => new($"executor:{Info.ExecutorId.Value}");
+    public TaskId AllocationId => AllocationIdOf(new ExecutorId(Info.ExecutorId.Value));
+
+    /// <summary>The allocator's task id for an executor's own resources.</summary>
+    public static TaskId AllocationIdOf(ExecutorId executor) => new($"executor:{executor.Value}");
 }
 
 /// <summary>What the master knows of an agent.</summary>

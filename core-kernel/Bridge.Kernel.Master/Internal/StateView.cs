@@ -3,6 +3,7 @@ using Bridge.Kernel.Protocol;
 using Bridge.Kernel.V1;
 using Bridge.Kernel.V1.Operator;
 using Google.Protobuf.Collections;
+using Offer = Bridge.Kernel.Allocation.Offer;
 
 namespace Bridge.Kernel.Master.Internal;
 
@@ -13,7 +14,10 @@ namespace Bridge.Kernel.Master.Internal;
 /// </summary>
 internal static class StateView
 {
-    public static Agent Agent(MasterState s, AgentRecord agent)
+    /// <summary>One agent's view (for operator events).</summary>
+    public static Agent Agent(MasterState s, AgentRecord agent) => Agent(s, agent, s.Allocator.GetOffers().Where(o => o.AgentId == agent.Id));
+
+    private static Agent Agent(MasterState s, AgentRecord agent, IEnumerable<Offer> offers)
     {
         var view = new Agent
         {
@@ -24,7 +28,7 @@ internal static class StateView
         };
         if (!agent.Reachable) return view;
         var total = s.Allocator.GetTotal(agent.Id);
-        var offered = s.Allocator.GetOffers().Where(o => o.AgentId == agent.Id).Aggregate(Resources.Empty, (sum, o) => sum.Plus(o.Resources));
+        var offered = offers.Aggregate(Resources.Empty, (sum, o) => sum.Plus(o.Resources));
         var allocated = total.Minus(s.Allocator.GetAvailable(agent.Id)).Minus(offered);
         view.TotalResources.AddRange(ResourceConversion.ToWire(total));
         view.AllocatedResources.AddRange(ResourceConversion.ToWire(allocated));
@@ -32,7 +36,11 @@ internal static class StateView
         return view;
     }
 
-    public static Framework Framework(MasterState s, FrameworkRecord framework)
+    /// <summary>One framework's view (for operator events).</summary>
+    public static Framework Framework(MasterState s, FrameworkRecord framework) =>
+        Framework(framework, s.Allocator.GetOffers().Where(o => o.FrameworkId == framework.Id));
+
+    private static Framework Framework(FrameworkRecord framework, IEnumerable<Offer> offers)
     {
         var view = new Framework
         {
@@ -42,31 +50,35 @@ internal static class StateView
             RegisteredTime = framework.RegisteredAt.ToUnixTimeMilliseconds() / 1000.0,
         };
         var allocated = framework.Tasks.Values.Where(t => !t.IsTerminal).Aggregate(Resources.Empty, (sum, t) => sum.Plus(t.Resources));
-        var offered = s.Allocator.GetOffers().Where(o => o.FrameworkId == framework.Id).Aggregate(Resources.Empty, (sum, o) => sum.Plus(o.Resources));
+        var offered = offers.Aggregate(Resources.Empty, (sum, o) => sum.Plus(o.Resources));
         view.AllocatedResources.AddRange(ResourceConversion.ToWire(allocated));
         view.OfferedResources.AddRange(ResourceConversion.ToWire(offered));
         return view;
     }
 
+    /// <summary>The whole state. Offers are grouped once, so this is linear in agents, frameworks, tasks and offers.</summary>
     public static Response.Types.GetState GetState(MasterState s)
     {
+        var outstanding = s.Allocator.GetOffers();
+        var offersByAgent = outstanding.ToLookup(o => o.AgentId);
+        var offersByFramework = outstanding.ToLookup(o => o.FrameworkId);
         var tasks = new Response.Types.GetTasks();
         var frameworks = new Response.Types.GetFrameworks();
         foreach (var framework in s.Frameworks.Values)
         {
-            frameworks.Frameworks.Add(Framework(s, framework));
+            frameworks.Frameworks.Add(Framework(framework, offersByFramework[framework.Id]));
             foreach (var task in framework.Tasks.Values) tasks.Tasks.Add(task.Task);
             foreach (var task in framework.Unreachable.Values) tasks.UnreachableTasks.Add(task.Task);
             tasks.CompletedTasks.AddRange(framework.Completed);
         }
         foreach (var framework in s.CompletedFrameworks)
         {
-            frameworks.CompletedFrameworks.Add(Framework(s, framework));
+            frameworks.CompletedFrameworks.Add(Framework(framework, []));
             tasks.CompletedTasks.AddRange(framework.Completed);
         }
         var agents = new Response.Types.GetAgents();
         foreach (var agent in s.Agents.Values)
-            if (agent.Reachable) agents.Agents.Add(Agent(s, agent));
+            if (agent.Reachable) agents.Agents.Add(Agent(s, agent, offersByAgent[agent.Id]));
             else agents.UnreachableAgents.Add(agent.Info);
         return new Response.Types.GetState { GetTasks = tasks, GetFrameworks = frameworks, GetAgents = agents };
     }
