@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Bridge.Kernel.Agent;
 
 /// <summary>
-/// An agent with its endpoint (one port, gRPC and HTTP/1.1): <c>GET /files/read?path=P&amp;offset=N&amp;length=M</c>
+/// An agent with its endpoint (one port, gRPC and HTTP/1.1): the executor API for the executors it
+/// starts (<see cref="ExecutorService"/>); <c>GET /files/read?path=P&amp;offset=N&amp;length=M</c>
 /// reads a file under the agent's sandboxes (Mesos' <c>/files/read</c> shape:
 /// <c>{"data": "...", "offset": N}</c>; offset -1 answers the file's size with no data), and
 /// <c>GET /monitor/statistics</c> lists each running task's usage
@@ -41,7 +42,7 @@ public sealed class AgentServer : IAsyncDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         var agent = new Agent(options, loggerFactory);
         var server = await RpcServer.StartAsync(new RpcServerOptions { Endpoint = endpoint, LoggerFactory = loggerFactory },
-            [new HealthService()], http: app => MapHttp(app, agent), cancellationToken: cancellationToken);
+            [new HealthService(), new ExecutorService(agent)], http: app => MapHttp(app, agent), cancellationToken: cancellationToken);
         agent.Start($"{server.Address.Host}:{server.Address.Port}");
         return new AgentServer(agent, server);
     }
@@ -61,7 +62,7 @@ public sealed class AgentServer : IAsyncDisposable
                 await http.Response.WriteAsJsonAsync(usage.Select(u => new
                 {
                     framework_id = u.Framework.Value,
-                    executor_id = u.Task.Value,
+                    executor_id = u.Executor.Value,
                     statistics = new { cpus_time_secs = u.Usage.CpuSeconds, mem_rss_bytes = u.Usage.RssBytes, mem_limit_bytes = u.Usage.MemoryLimitBytes },
                 }));
                 break;

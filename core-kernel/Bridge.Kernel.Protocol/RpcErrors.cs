@@ -1,14 +1,13 @@
-using Bridge.Kernel.Protocol;
 using Bridge.Rpc;
 
-namespace Bridge.Kernel.Master;
+namespace Bridge.Kernel.Protocol;
 
-/// <summary>How the master's exceptions become gRPC statuses for callers.</summary>
-internal static class RpcErrors
+/// <summary>How the kernel servers' (master's, agent's) exceptions become gRPC statuses for callers.</summary>
+public static class RpcErrors
 {
     /// <summary>Runs <paramref name="call"/>, turning expected failures into precise statuses:
-    /// a malformed message is INVALID_ARGUMENT (naming the field), an unknown framework or agent
-    /// NOT_FOUND, a call that does not fit the current state FAILED_PRECONDITION, a stopped master UNAVAILABLE.</summary>
+    /// a malformed message is INVALID_ARGUMENT (naming the field), an unknown framework, agent or executor
+    /// NOT_FOUND, a call that does not fit the current state FAILED_PRECONDITION, a stopped server UNAVAILABLE.</summary>
     public static async Task<T> Map<T>(Func<Task<T>> call)
     {
         try
@@ -25,7 +24,7 @@ internal static class RpcErrors
         }
         catch (ObjectDisposedException)
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, "The master is shutting down"));
+            throw new RpcException(new Status(StatusCode.Unavailable, "The server is shutting down"));
         }
         catch (InvalidOperationException e)
         {
