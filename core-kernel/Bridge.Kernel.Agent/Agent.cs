@@ -76,7 +76,11 @@ public sealed class Agent : IAsyncDisposable
         _logger.LogInformation("Agent {Hostname} at {Address} offering {Resources}, isolation {Isolator}", _options.Hostname, address, Total, Isolation);
     }
 
-    /// <summary>The agent's work dir (sandboxes live under <c>sandboxes/FRAMEWORK/TASK</c>).</summary>
+    /// <summary>The agent's settings.</summary>
+    public AgentOptions Options => _options;
+
+    /// <summary>The agent's work dir (sandboxes live under <c>sandboxes/FRAMEWORK/TASK</c>, custom
+    /// executors' under <c>sandboxes/FRAMEWORK/executors/EXECUTOR</c>).</summary>
     public string WorkDir => _options.WorkDir;
 
     /// <summary>Usage of every running container: (framework, executor, usage). A command task's
@@ -420,9 +424,13 @@ public sealed class Agent : IAsyncDisposable
             await Task.WhenAll(containers.Select(c => c.Exited.ContinueWith(_ => { }, TaskScheduler.Default)));
             await _loop.Run(_checkpoints.Clear); // nothing is left to recover
         }
+        if (_stop.IsCancellationRequested) return;
         _stop.Cancel();
         await _linkTask;
         _monitor?.Dispose();
+        await _loop.Run(() => { foreach (var e in _executors.All) e.Connection?.Close(); });
+        // Nothing runs on this agent's behalf any more: a container ending now is the next agent's to find.
+        await _loop.StopAsync();
     }
 
     /// <summary>Stops the agent, killing its tasks.</summary>

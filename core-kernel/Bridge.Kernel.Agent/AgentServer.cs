@@ -22,6 +22,7 @@ public sealed class AgentServer : IAsyncDisposable
 {
     private const int MaxReadLength = 1 << 20;
     private readonly RpcServer _server;
+    private bool _stopped;
 
     private AgentServer(Agent agent, RpcServer server)
     {
@@ -114,10 +115,21 @@ public sealed class AgentServer : IAsyncDisposable
         json.WriteEndObject();
     }
 
-    /// <summary>Stops the agent (killing its tasks) and its endpoint.</summary>
+    /// <summary>Stops the agent and its endpoint. Without <paramref name="killTasks"/>, tasks and
+    /// executors keep running for the next agent started with the same work dir to recover (see
+    /// <see cref="Agent.StopAsync"/>).</summary>
+    public async Task StopAsync(bool killTasks)
+    {
+        await Agent.StopAsync(killTasks);
+        if (!_stopped) await _server.DisposeAsync();
+        _stopped = true;
+    }
+
+    /// <summary>Stops the agent (killing its tasks, unless <see cref="StopAsync"/> left them running) and its endpoint.</summary>
     public async ValueTask DisposeAsync()
     {
         await Agent.DisposeAsync();
-        await _server.DisposeAsync();
+        if (!_stopped) await _server.DisposeAsync();
+        _stopped = true;
     }
 }
