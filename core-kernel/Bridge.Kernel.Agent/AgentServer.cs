@@ -104,15 +104,32 @@ public sealed class AgentServer : IAsyncDisposable
             await http.Response.WriteAsJsonAsync(new { data = "", offset = file.Length });
             return;
         }
-        var buffer = new byte[Math.Min(Math.Min(length, MaxReadLength), Math.Max(0, file.Length - offset))];
+        // At least one whole character (up to 4 bytes) even when fewer were asked for, so a reader never stalls.
+        var wanted = length == 0 ? 0 : Math.Max(Math.Min(length, MaxReadLength), 4);
+        var buffer = new byte[Math.Min(wanted, Math.Max(0, file.Length - offset))];
         file.Position = Math.Min(offset, file.Length);
-        var read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
+        var read = CompleteUtf8Prefix(buffer.AsSpan(0, await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false)));
         http.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(http.Response.Body);
         json.WriteStartObject();
         json.WriteString("data", System.Text.Encoding.UTF8.GetString(buffer, 0, read));
         json.WriteNumber("offset", offset);
         json.WriteEndObject();
+    }
+
+    /// <summary>The length of the longest prefix of <paramref name="bytes"/> that does not end inside a
+    /// UTF-8 sequence, so a chunk never splits a character (clients count the bytes of <c>data</c> to
+    /// find the next offset; a split character would become U+FFFD and shift every later offset).</summary>
+    internal static int CompleteUtf8Prefix(ReadOnlySpan<byte> bytes)
+    {
+        for (var back = 1; back <= Math.Min(3, bytes.Length); back++)
+        {
+            var b = bytes[^back];
+            if ((b & 0xC0) == 0x80) continue; // a continuation byte: the sequence started earlier
+            var length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+            return length > back ? bytes.Length - back : bytes.Length;
+        }
+        return bytes.Length;
     }
 
     /// <summary>Stops the agent and its endpoint. Without <paramref name="killTasks"/>, tasks and
