@@ -28,6 +28,8 @@ public sealed class Agent : IAsyncDisposable
     private readonly CommandTasks _commands;
     private readonly CustomExecutors _executors;
     private readonly Checkpoints _checkpoints;
+    private readonly HttpClient _http = new();
+    private readonly Fetching.UriFetcher _fetcher;
     private readonly Dictionary<FrameworkId, FrameworkInfo> _frameworks = new();
     private readonly Dictionary<(FrameworkId, TaskId), AgentTask> _tasks = new();
     private readonly TaskCompletionSource<AgentId> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -52,8 +54,9 @@ public sealed class Agent : IAsyncDisposable
         _checkpoints = new Checkpoints(options.WorkDir, _logger);
         _link = new MasterLink(options, _logger, () => Run(Registration), m => Post(() => Received(m)), () => Post(Disconnected));
         _updates = new StatusUpdates(options, m => _link.Send(m), Post, _checkpoints.AppendUpdate);
-        _commands = new CommandTasks(_containerizer, options, _logger, Post, (task, status) => Report(task, status), () => _id);
-        _executors = new CustomExecutors(_containerizer, options, _logger, _checkpoints, new ExecutorHost(
+        _fetcher = new Fetching.UriFetcher(Path.Combine(options.WorkDir, "cache"), _http, logger: _logger, timeProvider: options.TimeProvider);
+        _commands = new CommandTasks(_containerizer, _fetcher, options, _logger, Post, (task, status) => Report(task, status), () => _id);
+        _executors = new CustomExecutors(_containerizer, _fetcher, options, _logger, _checkpoints, new ExecutorHost(
             () => _id, AgentInfo, () => $"http://{_address}", f => _frameworks.GetValueOrDefault(f), Report, m => _link.Send(m), Post));
     }
 
@@ -428,7 +431,11 @@ public sealed class Agent : IAsyncDisposable
         _stop.Cancel();
         await _linkTask;
         _monitor?.Dispose();
-        await _loop.Run(() => { foreach (var e in _executors.All) e.Connection?.Close(); });
+        await _loop.Run(() =>
+        {
+            foreach (var e in _executors.All) e.Connection?.Close();
+            foreach (var t in _tasks.Values) CommandTasks.StopHealthCheck(t);
+        });
         // Nothing runs on this agent's behalf any more: a container ending now is the next agent's to find.
         await _loop.StopAsync();
     }
@@ -439,5 +446,7 @@ public sealed class Agent : IAsyncDisposable
         if (!_stop.IsCancellationRequested) await StopAsync(killTasks: true);
         await _loop.StopAsync();
         _stop.Dispose();
+        _fetcher.Dispose();
+        _http.Dispose();
     }
 }

@@ -111,7 +111,11 @@ internal class RecordingScheduler : Scheduler.Scheduler
     public async Task<Offer> NextOfferAsync() => await Offers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
     /// <summary>The first update of <paramref name="taskId"/> in <paramref name="state"/>, seen already or still to come.</summary>
-    public async Task<TaskStatus> WaitForAsync(string taskId, TaskState state)
+    public Task<TaskStatus> WaitForAsync(string taskId, TaskState state) =>
+        WaitForAsync(s => s.TaskId.Value == taskId && s.State == state);
+
+    /// <summary>The first update matching <paramref name="match"/>, seen already or still to come.</summary>
+    public async Task<TaskStatus> WaitForAsync(Func<TaskStatus, bool> match)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var seen = 0;
@@ -120,7 +124,7 @@ internal class RecordingScheduler : Scheduler.Scheduler
             lock (_history)
             {
                 for (; seen < _history.Count; seen++)
-                    if (_history[seen].TaskId.Value == taskId && _history[seen].State == state) return _history[seen];
+                    if (match(_history[seen])) return _history[seen];
             }
             await Updates.Reader.WaitToReadAsync(timeout.Token);
             while (Updates.Reader.TryRead(out var status))

@@ -36,6 +36,15 @@ internal sealed class AgentTask(FrameworkId frameworkId, TaskInfo info, Resource
     /// <summary>The agent forgot the task (its framework was shut down): nothing more is reported.</summary>
     public bool Removed { get; set; }
 
+    /// <summary>The command task's environment (health check commands run with it too).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>The running health checker, if the task has a health check.</summary>
+    public Health.HealthChecker? Health { get; set; }
+
+    /// <summary>Set when the health checker asked for the kill: the task ends KILLED and unhealthy.</summary>
+    public string? UnhealthyMessage { get; set; }
+
     public static string NewContainerId() => Guid.NewGuid().ToString("N");
 }
 

@@ -1,4 +1,6 @@
 using Bridge.Kernel.Agent.Containers;
+using Bridge.Kernel.Agent.Fetching;
+using Bridge.Kernel.Agent.Health;
 using Bridge.Kernel.Protocol;
 using Bridge.Kernel.V1;
 using Microsoft.Extensions.Logging;
@@ -14,7 +16,7 @@ namespace Bridge.Kernel.Agent.Internal;
 /// it) or TASK_KILLED (a kill was asked for). Launching runs off the agent's loop; results come
 /// back through <c>post</c>.
 /// </summary>
-internal sealed class CommandTasks(Containerizer containerizer, AgentOptions options, ILogger logger,
+internal sealed class CommandTasks(Containerizer containerizer, UriFetcher fetcher, AgentOptions options, ILogger logger,
     Action<Action> post, Action<AgentTask, TaskStatus> report, Func<AgentId?> agentId)
 {
     private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -41,29 +43,53 @@ internal sealed class CommandTasks(Containerizer containerizer, AgentOptions opt
         return environment;
     }
 
-    public void Launch(AgentTask task)
+    private Dictionary<string, string> Environment(AgentTask task)
     {
-        var command = task.Info.Command;
         var environment = BaseEnvironment(task.Sandbox);
         environment["BRIDGE_TASK_ID"] = task.Id.Value;
         environment["BRIDGE_FRAMEWORK_ID"] = task.FrameworkId.Value;
         environment["BRIDGE_AGENT_ID"] = agentId()?.Value ?? "";
-        foreach (var variable in command.Environment?.Variables ?? []) environment[variable.Name] = variable.Value;
+        foreach (var variable in task.Info.Command.Environment?.Variables ?? []) environment[variable.Name] = variable.Value;
+        return environment;
+    }
+
+    /// <summary>Fetches the command's URIs into the sandbox (the fetcher's log goes to its
+    /// <c>stderr</c>), then starts the container; a failed fetch fails the task with
+    /// REASON_CONTAINER_LAUNCH_FAILED, as in Mesos.</summary>
+    public void Launch(AgentTask task)
+    {
+        var command = task.Info.Command;
+        var environment = Environment(task);
+        task.Environment = environment;
         var spec = new ContainerSpec(task.ContainerId, task.Sandbox, Argv(command), environment, Limits(task));
-        _ = System.Threading.Tasks.Task.Run(() =>
+        _ = System.Threading.Tasks.Task.Run(async () =>
         {
-            Container? container = null;
-            string? error = null;
-            try
-            {
-                container = containerizer.Launch(spec);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
-            {
-                error = e.Message;
-            }
+            var (container, error) = await FetchAndLaunchAsync(containerizer, fetcher, command.Uris, spec);
             post(() => Started(task, container, error));
         });
+    }
+
+    /// <summary>Fetch, then launch; returns the container, or why there is none.</summary>
+    internal static async Task<(Container?, string?)> FetchAndLaunchAsync(Containerizer containerizer, UriFetcher fetcher,
+        IReadOnlyList<CommandInfo.Types.URI> uris, ContainerSpec spec)
+    {
+        try
+        {
+            if (uris.Count > 0)
+            {
+                Directory.CreateDirectory(spec.Sandbox);
+                await fetcher.FetchAsync(uris, spec.Sandbox, "stderr");
+            }
+            return (containerizer.Launch(spec), null);
+        }
+        catch (FetchException e)
+        {
+            return (null, e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            return (null, $"Failed to launch container: {e.Message}");
+        }
     }
 
     private static ContainerLimits Limits(AgentTask task) =>
@@ -80,8 +106,10 @@ internal sealed class CommandTasks(Containerizer containerizer, AgentOptions opt
             return;
         }
         task.Container = container;
+        task.Environment = Environment(task);
         if (task.State == TaskState.TaskStaging && !container.Exited.IsCompleted)
             report(task, Status(task, TaskState.TaskRunning, $"Command running (pid {container.Pid}, recovered)"));
+        if (!container.Exited.IsCompleted) StartHealthCheck(task);
         container.Exited.ContinueWith(t => post(() => Exited(task, container, t.Result)), TaskScheduler.Default);
     }
 
@@ -90,20 +118,69 @@ internal sealed class CommandTasks(Containerizer containerizer, AgentOptions opt
         if (container is null)
         {
             logger.LogWarning("Task {Task} failed to launch: {Error}", task.Id, error);
-            report(task, Status(task, TaskState.TaskFailed, $"Failed to launch container: {error}", Reason.ContainerLaunchFailed));
+            report(task, Status(task, TaskState.TaskFailed, error ?? "Failed to launch container", Reason.ContainerLaunchFailed));
             return;
         }
         task.Container = container;
         report(task, Status(task, TaskState.TaskRunning, $"Command running (pid {container.Pid}, {containerizer.Isolator.Name})"));
         if (task.KillRequested) Kill(task, null);
+        else StartHealthCheck(task);
         container.Exited.ContinueWith(t => post(() => Exited(task, container, t.Result)), TaskScheduler.Default);
+    }
+
+    /// <summary>Starts the task's health check, if it has one: a change of health is a TASK_RUNNING
+    /// update with <c>healthy</c> and REASON_TASK_HEALTH_CHECK_STATUS_UPDATED; reaching
+    /// <c>consecutive_failures</c> kills the task, which ends TASK_KILLED and unhealthy (Mesos).</summary>
+    private void StartHealthCheck(AgentTask task)
+    {
+        if (task.Info.HealthCheck is not { } check) return;
+        try
+        {
+            task.Health = new HealthChecker(check, options.TimeProvider, task.Sandbox, task.Environment,
+                (healthy, message) => post(() => HealthChanged(task, healthy, message)),
+                message => post(() => Unhealthy(task, message)), logger: logger);
+            task.Health.Start();
+        }
+        catch (InvalidMessageException e)
+        {
+            logger.LogWarning("Task {Task}: not health-checked: {Error}", task.Id, e.Message);
+        }
+    }
+
+    private void HealthChanged(AgentTask task, bool healthy, string message)
+    {
+        if (task.State != TaskState.TaskRunning) return;
+        var status = Status(task, TaskState.TaskRunning, $"Health check: {message}", Reason.TaskHealthCheckStatusUpdated);
+        status.Healthy = healthy;
+        report(task, status);
+    }
+
+    private void Unhealthy(AgentTask task, string message)
+    {
+        if (TaskStates.IsTerminal(task.State) || task.UnhealthyMessage is not null) return;
+        logger.LogWarning("Task {Task} failed its health check: {Message}; killing it", task.Id, message);
+        task.UnhealthyMessage = message;
+        Kill(task, null);
+    }
+
+    /// <summary>Stops a task's health checker (it ended, or the agent stops).</summary>
+    public static void StopHealthCheck(AgentTask task)
+    {
+        if (task.Health is { } health) _ = health.DisposeAsync().AsTask();
+        task.Health = null;
     }
 
     private void Exited(AgentTask task, Container container, ContainerExit exit)
     {
+        StopHealthCheck(task);
         var status = exit.Status;
         TaskStatus update;
-        if (container.KillRequested || task.KillRequested && exit.SupervisorLost)
+        if (task.UnhealthyMessage is { } unhealthy)
+        {
+            update = Status(task, TaskState.TaskKilled, $"Killed after failing its health check: {unhealthy}");
+            update.Healthy = false;
+        }
+        else if (container.KillRequested || task.KillRequested && exit.SupervisorLost)
             update = Status(task, TaskState.TaskKilled, $"Command terminated by a kill (status {status})");
         else if (exit.SupervisorLost)
             update = Status(task, TaskState.TaskFailed, "The task's container ended while the agent was down, without recording a status",

@@ -35,7 +35,7 @@ internal sealed record ExecutorHost(
 /// an executor ends, its unfinished tasks fail with REASON_EXECUTOR_TERMINATED (or the timeout's
 /// reason) and the master hears EXITED_EXECUTOR. Owned by the agent's loop.
 /// </summary>
-internal sealed class CustomExecutors(Containerizer containerizer, AgentOptions options, ILogger logger, Checkpoints checkpoints, ExecutorHost host)
+internal sealed class CustomExecutors(Containerizer containerizer, Fetching.UriFetcher fetcher, AgentOptions options, ILogger logger, Checkpoints checkpoints, ExecutorHost host)
 {
     private readonly Dictionary<(FrameworkId, ExecutorId), AgentExecutor> _executors = new();
 
@@ -74,18 +74,9 @@ internal sealed class CustomExecutors(Containerizer containerizer, AgentOptions 
         var spec = new ContainerSpec(executor.ContainerId, sandbox, CommandTasks.Argv(info.Command), Environment(executor), Limits(executor));
         executor.Deadline = options.TimeProvider.CreateTimer(_ => host.Post(() => RegistrationTimedOut(executor)), null,
             options.ExecutorRegistrationTimeout, Timeout.InfiniteTimeSpan);
-        _ = System.Threading.Tasks.Task.Run(() =>
+        _ = System.Threading.Tasks.Task.Run(async () =>
         {
-            Container? container = null;
-            string? error = null;
-            try
-            {
-                container = containerizer.Launch(spec);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
-            {
-                error = e.Message;
-            }
+            var (container, error) = await CommandTasks.FetchAndLaunchAsync(containerizer, fetcher, info.Command?.Uris ?? [], spec);
             host.Post(() => Started(executor, container, error));
         });
         logger.LogInformation("Starting executor {Executor} of framework {Framework}", executor.Id, framework);
@@ -131,7 +122,7 @@ internal sealed class CustomExecutors(Containerizer containerizer, AgentOptions 
         {
             logger.LogWarning("Executor {Executor} failed to launch: {Error}", executor.Id, error);
             executor.EndReason = Reason.ContainerLaunchFailed;
-            Ended(executor, null, $"Failed to launch the executor's container: {error}");
+            Ended(executor, null, $"Failed to launch the executor: {error}");
             return;
         }
         Watch(executor, container);

@@ -26,7 +26,17 @@ internal static class TaskValidation
         if (task.Command is { } command && CommandError(command, "command") is { } commandError) return Invalid(commandError);
         if (task.Executor is { } executor && ExecutorError(executor, framework, runningExecutors) is { } executorError) return Invalid(executorError);
         if (task.KillPolicy?.GracePeriod is { Nanoseconds: < 0 }) return Invalid("kill_policy.grace_period is negative");
-        if (task.HealthCheck is { } check && HealthCheckError(check) is { } checkError) return Invalid(checkError);
+        if (task.HealthCheck is { } check)
+        {
+            try
+            {
+                HealthCheckValidation.Validate(check);
+            }
+            catch (InvalidMessageException e)
+            {
+                return Invalid(e.Message);
+            }
+        }
         Resources resources;
         try
         {
@@ -75,17 +85,6 @@ internal static class TaskValidation
         }
         return null;
     }
-
-    private static string? HealthCheckError(HealthCheck check) => check.Type switch
-    {
-        HealthCheck.Types.Type.Command when check.Command is null || string.IsNullOrWhiteSpace(check.Command.Value) => "health_check.command is missing",
-        HealthCheck.Types.Type.Http when check.Http is null || check.Http.Port is 0 or > 65535 => "health_check.http.port must be 1-65535",
-        HealthCheck.Types.Type.Tcp when check.Tcp is null || check.Tcp.Port is 0 or > 65535 => "health_check.tcp.port must be 1-65535",
-        HealthCheck.Types.Type.Unknown => "health_check.type must be COMMAND, HTTP or TCP",
-        _ when check.IntervalSeconds < 0 || check.TimeoutSeconds < 0 || check.DelaySeconds < 0 || check.GracePeriodSeconds < 0 =>
-            "health_check durations must not be negative",
-        _ => null,
-    };
 
     private static (Resources, string?) Invalid(string error) => (Resources.Empty, error);
 }
