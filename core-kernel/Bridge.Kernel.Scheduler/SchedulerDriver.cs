@@ -41,6 +41,7 @@ public sealed class SchedulerDriver : IAsyncDisposable
     private readonly SchedulerDriverOptions _options;
     private readonly FrameworkInfo _info;
     private string? _streamId;
+    private volatile bool _tornDown;
 
     /// <summary>A driver for <paramref name="framework"/> at <paramref name="master"/> (e.g. <c>http://127.0.0.1:5050</c>).</summary>
     public SchedulerDriver(Uri master, FrameworkInfo framework, Scheduler scheduler, SchedulerDriverOptions? options = null)
@@ -89,10 +90,14 @@ public sealed class SchedulerDriver : IAsyncDisposable
             {
                 return;
             }
-            catch (RpcException)
+            catch (RpcException) when (!_tornDown)
             {
                 // The master is away or restarting: subscribe again after the backoff.
             }
+            catch (RpcException)
+            {
+            }
+            if (_tornDown) return; // the master ends the stream after our TEARDOWN, one way or another
             _streamId = null;
             try
             {
@@ -197,7 +202,19 @@ public sealed class SchedulerDriver : IAsyncDisposable
         SendAsync(new Call { Type = Call.Types.Type.Message, Message = new() { AgentId = agentId, ExecutorId = executorId, Data = ByteString.CopyFrom(data) } });
 
     /// <summary>TEARDOWN: ends the framework; the master kills its tasks.</summary>
-    public Task TeardownAsync() => SendAsync(new Call { Type = Call.Types.Type.Teardown });
+    public async Task TeardownAsync()
+    {
+        _tornDown = true;
+        try
+        {
+            await SendAsync(new Call { Type = Call.Types.Type.Teardown });
+        }
+        catch
+        {
+            _tornDown = false;
+            throw;
+        }
+    }
 
     private async Task SendAsync(Call call)
     {

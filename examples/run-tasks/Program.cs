@@ -11,16 +11,14 @@ var count = int.Parse(Arg("--tasks", "3")) is > 0 and var n ? n : throw new Argu
 var pending = new Queue<TaskInfo>(Enumerable.Range(1, count).Select(i => CommandTask.Create($"task-{i}", $"echo task {i}", cpus: 0.1, memMb: 32)));
 var scheduler = new RunTasks(pending, count);
 await using var driver = new SchedulerDriver(master, new FrameworkInfo { Name = "run-tasks", User = System.Environment.UserName }, scheduler);
-using var stop = new CancellationTokenSource();
-var running = driver.RunAsync(stop.Token);
+var running = driver.RunAsync();
 if (await Task.WhenAny(scheduler.Done.Task, running) == running)
 {
     await running; // throws if the master refused the subscription
     return 1;      // the master ended it (ERROR) before the tasks did
 }
 await driver.TeardownAsync();
-stop.Cancel();
-await running;
+await running; // returns once the master has ended the torn-down framework's stream
 return await scheduler.Done.Task;
 
 string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
