@@ -426,6 +426,7 @@ public sealed class Agent : IAsyncDisposable
             await Task.WhenAll(containers.Select(c => _containerizer.KillAsync(c, _options.DefaultKillGracePeriod)));
             await Task.WhenAll(containers.Select(c => c.Exited.ContinueWith(_ => { }, TaskScheduler.Default)));
             await _loop.Run(_checkpoints.Clear); // nothing is left to recover
+            _containerizer.Isolator.Release();
         }
         if (_stop.IsCancellationRequested) return;
         _stop.Cancel();

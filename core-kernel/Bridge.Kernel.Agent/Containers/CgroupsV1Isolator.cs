@@ -39,6 +39,16 @@ public sealed class CgroupsV1Isolator(string root, string agentName) : IIsolator
     /// <inheritdoc />
     public Isolation Recover(string containerId, ContainerLimits limits) => new V1(this, containerId, limits);
 
+    /// <inheritdoc />
+    public void Release()
+    {
+        foreach (var h in new[] { "cpu", "cpuacct", "memory" })
+        {
+            var dir = Path.Combine(root, h, "bridge", agentName);
+            if (Directory.Exists(dir) && Directory.GetDirectories(dir).Length == 0) RemoveCgroup(dir);
+        }
+    }
+
     private static void Write(string dir, string file, long value) =>
         File.WriteAllText(Path.Combine(dir, file), value.ToString(CultureInfo.InvariantCulture));
 

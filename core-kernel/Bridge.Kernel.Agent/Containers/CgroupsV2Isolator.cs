@@ -50,6 +50,13 @@ public sealed class CgroupsV2Isolator(string root, string agentName) : IIsolator
         return isolation;
     }
 
+    /// <inheritdoc />
+    public void Release()
+    {
+        var dir = Path.Combine(root, "bridge", agentName);
+        if (Directory.Exists(dir) && Directory.GetDirectories(dir).Length == 0) CgroupsV1Isolator.RemoveCgroup(dir);
+    }
+
     private static void TryWrite(string file, string text)
     {
         try

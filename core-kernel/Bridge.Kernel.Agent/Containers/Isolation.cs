@@ -35,6 +35,10 @@ public interface IIsolator
 
     /// <summary>Re-attaches to a container's isolation after an agent restart (it exists already).</summary>
     Isolation Recover(string containerId, ContainerLimits limits);
+
+    /// <summary>Removes the agent's own parent cgroups once no container is left in them (the agent
+    /// stopped and killed everything); leaves them when something still runs there.</summary>
+    void Release() { }
 }
 
 /// <summary>A prepared container's isolation.</summary>
