@@ -17,7 +17,10 @@ namespace Bridge.Kernel.Master;
 /// The master: one event loop (an actor fed by a channel) owns frameworks, agents, offers and
 /// tasks and drives the <see cref="Allocation.HierarchicalAllocator"/>. Everything that changes
 /// state is posted to the <see cref="EventLoop"/> and runs there, one thing at a time, so the logic
-/// takes no locks; allocation runs after each batch of work.
+/// takes no locks; allocation runs after each batch of work, and revocation after a cycle when a
+/// role below its quota guarantee is in use. Changes to what the <see cref="IRegistry"/> keeps
+/// (admitted agents, weights, quotas, reservations and volumes) are written there first, with the
+/// loop held until the write is done; <see cref="StartAsync"/> recovers them.
 /// State queries are answered from a <see cref="MasterSnapshot"/> taken on the loop when something
 /// changed, so readers never hold the loop while they serialize.
 /// The gRPC services (<see cref="SchedulerService"/>, <see cref="AgentMasterService"/>,
@@ -117,9 +120,11 @@ public sealed class Master : IAsyncDisposable
     private void PingTick()
     {
         Post(_agents.PingTick);
-        _ = _loop.RunAsync(_agents.ExpireRecoveredAsync).ContinueWith(
-            t => _s.Logger.LogError(t.Exception!.GetBaseException(), "Removing agents that did not re-register failed; trying again at the next ping"),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = _loop.RunAsync(_agents.ExpireRecoveredAsync).ContinueWith(t =>
+        {
+            if (t.Exception!.GetBaseException() is not ObjectDisposedException) // not a master shutting down
+                _s.Logger.LogError(t.Exception.GetBaseException(), "Removing agents that did not re-register failed; trying again at the next ping");
+        }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>The version this master reports.</summary>

@@ -78,22 +78,34 @@ internal static class StateCommand
         return null;
     }
 
-    private static void Render(JsonElement state)
+    /// <summary>The terminal's width and colors; when the output goes to a file or a pipe, no colors and wide lines.</summary>
+    private static IAnsiConsole Output()
     {
-        var m = state.GetProperty("master");
-        AnsiConsole.MarkupLine($"[bold]master[/] {Esc(Str(m, "id"))} at {Esc(Str(m, "address"))} (bridge {Esc(Str(m, "version"))})");
-        var hostnames = new Dictionary<string, string>();
-        foreach (var a in Array(state, "agents")) hostnames[Str(a, "id")] = Str(a, "hostname");
-        var tasks = Array(state, "tasks").Concat(Array(state, "unreachable_tasks")).ToList();
-        Agents(state, tasks);
-        Frameworks(state, tasks);
-        Tasks(tasks, hostnames, Array(state, "completed_tasks").Count());
-        RolesTable(state);
+        if (!Console.IsOutputRedirected) return AnsiConsole.Console;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(Console.Out) });
+        console.Profile.Width = 200;
+        return console;
     }
 
-    private static void Agents(JsonElement state, List<JsonElement> tasks)
+    private static void Render(JsonElement state)
     {
-        var table = Table("Agents", "ID", "Hostname", "State", "CPUs used/total", "Mem MB used/total", "Disk MB used/total", "Offered", "Tasks");
+        var console = Output();
+        var m = state.GetProperty("master");
+        console.MarkupLine($"[bold]master[/] {Esc(Str(m, "id"))} at {Esc(Str(m, "address"))} (bridge {Esc(Str(m, "version"))})");
+        var names = new Dictionary<string, string>();
+        foreach (var a in Array(state, "agents").Concat(Array(state, "unreachable_agents"))) names[Str(a, "id")] = Str(a, "hostname");
+        foreach (var f in Array(state, "frameworks")) names[Str(f, "id")] = Str(f, "name");
+        var tasks = Array(state, "tasks").Concat(Array(state, "unreachable_tasks")).ToList();
+        Show(console, Agents(state, tasks));
+        Show(console, Frameworks(state, tasks));
+        Show(console, Tasks(tasks, names, Array(state, "completed_tasks").Count()));
+        Show(console, RolesTable(state));
+    }
+
+    private static Table Agents(JsonElement state, List<JsonElement> tasks)
+    {
+        var table = Table("Agents", "ID", "Hostname", "State", "CPUs", "Mem (MB)", "Disk (MB)", "Offered", "Tasks");
+        table.Caption("resources: used / total");
         foreach (var a in Array(state, "agents"))
         {
             var id = Str(a, "id");
@@ -106,12 +118,12 @@ internal static class StateCommand
             table.AddRow(Esc(Str(a, "id")), Esc(Str(a, "hostname")), "[red]unreachable[/]", "-", "-", "-", "-", "-");
         foreach (var a in Array(state, "recovered_agents"))
             table.AddRow(Esc(Str(a, "id")), Esc(Str(a, "hostname")), "[yellow]awaiting re-registration[/]", "-", "-", "-", "-", "-");
-        Show(table);
+        return table;
     }
 
-    private static void Frameworks(JsonElement state, List<JsonElement> tasks)
+    private static Table Frameworks(JsonElement state, List<JsonElement> tasks)
     {
-        var table = Table("Frameworks", "ID", "Name", "Roles", "State", "Tasks", "CPUs", "Mem MB", "Offered");
+        var table = Table("Frameworks", "ID", "Name", "Roles", "State", "Tasks", "CPUs", "Mem (MB)", "Offered");
         foreach (var f in Array(state, "frameworks"))
         {
             var id = Str(f, "id");
@@ -121,24 +133,26 @@ internal static class StateCommand
                 tasks.Count(t => Str(t, "framework_id") == id).ToString(CultureInfo.InvariantCulture),
                 Num(Scalar(used, "cpus")), Num(Scalar(used, "mem")), Esc(Short(f.GetProperty("offered_resources"))));
         }
-        Show(table);
+        return table;
     }
 
-    private static void Tasks(List<JsonElement> tasks, Dictionary<string, string> hostnames, int completed)
+    /// <summary>Tasks with their framework's name and their agent's hostname (the ids are in the tables above).</summary>
+    private static Table Tasks(List<JsonElement> tasks, Dictionary<string, string> names, int completed)
     {
-        var table = Table("Tasks", "ID", "Name", "Framework", "Agent", "State", "Role", "CPUs", "Mem MB");
-        foreach (var t in tasks)
+        var table = Table("Tasks", "ID", "Name", "Framework", "Agent", "State", "Role", "CPUs", "Mem (MB)");
+        foreach (var t in tasks.OrderBy(t => Str(t, "framework_id"), StringComparer.Ordinal).ThenBy(t => Str(t, "id"), StringComparer.Ordinal))
         {
             var resources = t.GetProperty("resources");
-            var agent = Str(t, "agent_id");
-            table.AddRow(Esc(Str(t, "id")), Esc(Str(t, "name")), Esc(Str(t, "framework_id")), Esc(hostnames.GetValueOrDefault(agent, agent)),
+            table.AddRow(Esc(Str(t, "id")), Esc(Str(t, "name")), Esc(Name(names, Str(t, "framework_id"))), Esc(Name(names, Str(t, "agent_id"))),
                 StateMarkup(Str(t, "state")), Esc(Str(t, "role")), Num(Scalar(resources, "cpus")), Num(Scalar(resources, "mem")));
         }
         if (completed > 0) table.Caption($"{completed} completed tasks not shown (--json lists them)");
-        Show(table);
+        return table;
     }
 
-    private static void RolesTable(JsonElement state)
+    private static string Name(Dictionary<string, string> names, string id) => names.TryGetValue(id, out var name) && name.Length > 0 ? name : id;
+
+    private static Table RolesTable(JsonElement state)
     {
         var table = Table("Roles", "Role", "Weight", "Dominant share", "Allocated", "Quota guarantee", "Quota limit", "Frameworks");
         foreach (var r in Array(state, "roles"))
@@ -149,7 +163,7 @@ internal static class StateCommand
                 Esc(Short(r.GetProperty("allocated"))), Esc(Short(quota.GetProperty("guarantee"))), Esc(Short(quota.GetProperty("limit"))),
                 Array(r, "frameworks").Count().ToString(CultureInfo.InvariantCulture));
         }
-        Show(table);
+        return table;
     }
 
     private static Table Table(string title, params string[] columns)
@@ -159,10 +173,10 @@ internal static class StateCommand
         return table;
     }
 
-    private static void Show(Table table)
+    private static void Show(IAnsiConsole console, Table table)
     {
-        if (table.Rows.Count == 0) AnsiConsole.MarkupLine($"[bold]{table.Title!.Text}[/]: none");
-        else AnsiConsole.Write(table);
+        if (table.Rows.Count == 0) console.MarkupLine($"[bold]{table.Title!.Text}[/]: none");
+        else console.Write(table);
     }
 
     private static string StateMarkup(string state) => state switch

@@ -275,7 +275,7 @@ public sealed class SqliteRegistry : IRegistry
             11 or 26 => "it is not a SQLite database, or it is corrupt; move it away to start with an empty registry",
             13 => "the disk is full",
             14 => "the file cannot be opened or created (does the directory exist and is it writable?)",
-            _ => "SQLite says so",
-        } + $" (SQLite error {sqlite.SqliteErrorCode}: {sqlite.Message})"
+            _ => "SQLite failed",
+        } + $" ({sqlite.Message})"
         : e.Message;
 }
