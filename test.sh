@@ -7,6 +7,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 # Real peers the interop tests talk to (see ../shared/design/ENVIRONMENT.md).
 packages=(python3-grpcio python3-grpc-tools python3-protobuf)
+# The agent's fetcher decompresses .tar.bz2 and .tar.xz with Debian's bzip2 and xz.
+packages+=(bzip2 xz-utils)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -41,6 +41,18 @@ public sealed record AgentOptions
     /// <summary>How often resource limits the kernel does not enforce (posix) are checked (default: 1 s).</summary>
     public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a new custom executor has to SUBSCRIBE before it is killed and its tasks fail
+    /// with REASON_EXECUTOR_REGISTRATION_TIMEOUT (default: 1 min, Mesos' <c>--executor_registration_timeout</c>).</summary>
+    public TimeSpan ExecutorRegistrationTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a recovered executor has to re-subscribe after an agent restart
+    /// (default: 10 s; Mesos' <c>--executor_reregistration_timeout</c> is 2 s, which a .NET executor's
+    /// reconnection backoff can miss).</summary>
+    public TimeSpan ExecutorReregistrationTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an executor has after SHUTDOWN before it is killed (default: 5 s, Mesos' <c>--executor_shutdown_grace_period</c>).</summary>
+    public TimeSpan ExecutorShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Clock for retries, grace periods and backoff (default: system).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

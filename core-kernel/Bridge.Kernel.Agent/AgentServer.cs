@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Bridge.Kernel.Agent;
 
 /// <summary>
-/// An agent with its endpoint (one port, gRPC and HTTP/1.1): <c>GET /files/read?path=P&amp;offset=N&amp;length=M</c>
+/// An agent with its endpoint (one port, gRPC and HTTP/1.1): the executor API for the executors it
+/// starts (<see cref="ExecutorService"/>); <c>GET /files/read?path=P&amp;offset=N&amp;length=M</c>
 /// reads a file under the agent's sandboxes (Mesos' <c>/files/read</c> shape:
 /// <c>{"data": "...", "offset": N}</c>; offset -1 answers the file's size with no data), and
 /// <c>GET /monitor/statistics</c> lists each running task's usage
@@ -21,6 +22,7 @@ public sealed class AgentServer : IAsyncDisposable
 {
     private const int MaxReadLength = 1 << 20;
     private readonly RpcServer _server;
+    private bool _stopped;
 
     private AgentServer(Agent agent, RpcServer server)
     {
@@ -41,7 +43,7 @@ public sealed class AgentServer : IAsyncDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         var agent = new Agent(options, loggerFactory);
         var server = await RpcServer.StartAsync(new RpcServerOptions { Endpoint = endpoint, LoggerFactory = loggerFactory },
-            [new HealthService()], http: app => MapHttp(app, agent), cancellationToken: cancellationToken);
+            [new HealthService(), new ExecutorService(agent)], http: app => MapHttp(app, agent), cancellationToken: cancellationToken);
         agent.Start($"{server.Address.Host}:{server.Address.Port}");
         return new AgentServer(agent, server);
     }
@@ -61,7 +63,7 @@ public sealed class AgentServer : IAsyncDisposable
                 await http.Response.WriteAsJsonAsync(usage.Select(u => new
                 {
                     framework_id = u.Framework.Value,
-                    executor_id = u.Task.Value,
+                    executor_id = u.Executor.Value,
                     statistics = new { cpus_time_secs = u.Usage.CpuSeconds, mem_rss_bytes = u.Usage.RssBytes, mem_limit_bytes = u.Usage.MemoryLimitBytes },
                 }));
                 break;
@@ -102,9 +104,11 @@ public sealed class AgentServer : IAsyncDisposable
             await http.Response.WriteAsJsonAsync(new { data = "", offset = file.Length });
             return;
         }
-        var buffer = new byte[Math.Min(Math.Min(length, MaxReadLength), Math.Max(0, file.Length - offset))];
+        // At least one whole character (up to 4 bytes) even when fewer were asked for, so a reader never stalls.
+        var wanted = length == 0 ? 0 : Math.Max(Math.Min(length, MaxReadLength), 4);
+        var buffer = new byte[Math.Min(wanted, Math.Max(0, file.Length - offset))];
         file.Position = Math.Min(offset, file.Length);
-        var read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
+        var read = CompleteUtf8Prefix(buffer.AsSpan(0, await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false)));
         http.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(http.Response.Body);
         json.WriteStartObject();
@@ -113,10 +117,36 @@ public sealed class AgentServer : IAsyncDisposable
         json.WriteEndObject();
     }
 
-    /// <summary>Stops the agent (killing its tasks) and its endpoint.</summary>
+    /// <summary>The length of the longest prefix of <paramref name="bytes"/> that does not end inside a
+    /// UTF-8 sequence, so a chunk never splits a character (clients count the bytes of <c>data</c> to
+    /// find the next offset; a split character would become U+FFFD and shift every later offset).</summary>
+    internal static int CompleteUtf8Prefix(ReadOnlySpan<byte> bytes)
+    {
+        for (var back = 1; back <= Math.Min(3, bytes.Length); back++)
+        {
+            var b = bytes[^back];
+            if ((b & 0xC0) == 0x80) continue; // a continuation byte: the sequence started earlier
+            var length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+            return length > back ? bytes.Length - back : bytes.Length;
+        }
+        return bytes.Length;
+    }
+
+    /// <summary>Stops the agent and its endpoint. Without <paramref name="killTasks"/>, tasks and
+    /// executors keep running for the next agent started with the same work dir to recover (see
+    /// <see cref="Agent.StopAsync"/>).</summary>
+    public async Task StopAsync(bool killTasks)
+    {
+        await Agent.StopAsync(killTasks);
+        if (!_stopped) await _server.DisposeAsync();
+        _stopped = true;
+    }
+
+    /// <summary>Stops the agent (killing its tasks, unless <see cref="StopAsync"/> left them running) and its endpoint.</summary>
     public async ValueTask DisposeAsync()
     {
         await Agent.DisposeAsync();
-        await _server.DisposeAsync();
+        if (!_stopped) await _server.DisposeAsync();
+        _stopped = true;
     }
 }

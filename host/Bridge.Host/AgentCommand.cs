@@ -41,7 +41,7 @@ internal static class AgentCommand
             Console.WriteLine($"agent {options.Hostname} at {server.Address}: {server.Agent.Total}, isolation {server.Agent.Isolation}");
             await Shutdown.WaitAsync(cancellationToken);
             // Mesos agents leave tasks running when they stop (a restarted agent recovers them).
-            await server.Agent.StopAsync(killTasks: false);
+            await server.StopAsync(killTasks: false);
             return 0;
         });
         return command;

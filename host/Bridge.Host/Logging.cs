@@ -14,7 +14,5 @@ internal static class Logging
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
         builder.AddFilter("Microsoft", LogLevel.Warning);
-        // Kestrel warns that cleartext HTTP/2 needs ALPN; the master and agents sniff the preface instead (docs/rpc.md).
-        builder.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
     });
 }

@@ -42,7 +42,7 @@ internal static class RunCommand
                 return 2;
             }
             var task = TaskOf(parse.GetValue(name)!, parse.GetValue(argv)!, parse.GetValue(cpus), parse.GetValue(mem));
-            var framework = new FrameworkInfo { Name = parse.GetValue(name), User = System.Environment.UserName, Roles = { parse.GetValue(role) } };
+            var framework = new FrameworkInfo { Name = parse.GetValue(name), User = System.Environment.UserName, Roles = { parse.GetValue(role) }, Checkpoint = true };
             var scheduler = new RunScheduler(task, masterUri);
             await using var driver = new SchedulerDriver(masterUri, framework, scheduler);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -28,10 +28,18 @@ internal sealed class Cluster : IAsyncDisposable
 
     /// <summary>A cluster whose master runs on <paramref name="masterTime"/> (allocation, filters, heartbeats); agents use the system clock.</summary>
     public static Task<Cluster> StartAsync(TimeProvider masterTime, params string[] agentResources) =>
-        StartAsync(new MasterOptions { TimeProvider = masterTime }, agentResources);
+        StartCoreAsync(new MasterOptions { TimeProvider = masterTime }, TimeProvider.System, agentResources);
 
     /// <summary>A cluster whose master runs with <paramref name="options"/>; agents use the system clock.</summary>
-    public static async Task<Cluster> StartAsync(MasterOptions options, params string[] agentResources)
+    public static Task<Cluster> StartAsync(MasterOptions options, params string[] agentResources) =>
+        StartCoreAsync(options, TimeProvider.System, agentResources);
+
+    /// <summary>A cluster whose agents run on <paramref name="agentTime"/> (executor timeouts, update
+    /// retries, kill grace periods); the master uses the system clock.</summary>
+    public static Task<Cluster> StartWithAgentClockAsync(TimeProvider agentTime, params string[] agentResources) =>
+        StartCoreAsync(new MasterOptions(), agentTime, agentResources);
+
+    private static async Task<Cluster> StartCoreAsync(MasterOptions options, TimeProvider agentTime, string[] agentResources)
     {
         var master = await MasterServer.StartAsync(options, new IPEndPoint(IPAddress.Loopback, 0));
         var cluster = new Cluster(master, Path.Combine(Path.GetTempPath(), "bridge-e2e", Guid.NewGuid().ToString("N")[..8]));
@@ -42,7 +50,7 @@ internal sealed class Cluster : IAsyncDisposable
             var agent = await AgentServer.StartAsync(new AgentOptions
             {
                 Master = master.Address, Hostname = name, Resources = Resources.Parse(resources), WorkDir = Path.Combine(cluster.WorkDir, name),
-                DefaultKillGracePeriod = TimeSpan.FromSeconds(1),
+                DefaultKillGracePeriod = TimeSpan.FromSeconds(1), TimeProvider = agentTime,
             }, new IPEndPoint(IPAddress.Loopback, 0));
             cluster._agents.Add(agent);
             await agent.Agent.Registered.WaitAsync(TimeSpan.FromSeconds(30));
@@ -57,6 +65,21 @@ internal sealed class Cluster : IAsyncDisposable
         var endpoint = new IPEndPoint(IPAddress.Loopback, Master.Address.Port);
         await Master.DisposeAsync();
         Master = await MasterServer.StartAsync(options, endpoint);
+    }
+
+    /// <summary>Stops agent <paramref name="index"/> without killing its tasks (as a crashed or
+    /// upgraded agent process), runs <paramref name="whileDown"/>, and starts a new agent with the
+    /// same options on the same port, which recovers them.</summary>
+    public async Task<AgentServer> RestartAgentAsync(int index, Func<Task>? whileDown = null)
+    {
+        var old = _agents[index];
+        var endpoint = new IPEndPoint(IPAddress.Loopback, old.Address.Port);
+        await old.StopAsync(killTasks: false);
+        if (whileDown is not null) await whileDown();
+        var restarted = await AgentServer.StartAsync(old.Agent.Options, endpoint);
+        _agents[index] = restarted;
+        await restarted.Agent.Registered.WaitAsync(TimeSpan.FromSeconds(30));
+        return restarted;
     }
 
     public async ValueTask DisposeAsync()
@@ -74,7 +97,7 @@ internal sealed class Cluster : IAsyncDisposable
 }
 
 /// <summary>A scheduler that records what it hears, for tests to await.</summary>
-internal sealed class RecordingScheduler : Scheduler.Scheduler
+internal class RecordingScheduler : Scheduler.Scheduler
 {
     public Channel<Offer> Offers { get; } = Channel.CreateUnbounded<Offer>();
     public Channel<TaskStatus> Updates { get; } = Channel.CreateUnbounded<TaskStatus>();
@@ -144,9 +167,9 @@ internal sealed class Framework : IAsyncDisposable
     public SchedulerDriver Driver { get; }
     public RecordingScheduler Scheduler { get; }
 
-    public static async Task<Framework> StartAsync(Cluster cluster, FrameworkInfo? info = null)
+    public static async Task<Framework> StartAsync(Cluster cluster, FrameworkInfo? info = null, RecordingScheduler? scheduler = null)
     {
-        var scheduler = new RecordingScheduler();
+        scheduler ??= new RecordingScheduler();
         var driver = new SchedulerDriver(cluster.Master.Address, info ?? new FrameworkInfo { Name = "e2e", User = "root" }, scheduler);
         var framework = new Framework(driver, scheduler);
         await scheduler.Subscribed.Task.WaitAsync(TimeSpan.FromSeconds(30));

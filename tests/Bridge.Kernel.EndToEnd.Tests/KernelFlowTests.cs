@@ -79,6 +79,12 @@ public class KernelFlowTests
         var stubborn = Framework.Command("stubborn", "trap '' TERM; echo started; while true; do sleep 0.1; done");
         await framework.Driver.LaunchAsync(await framework.Scheduler.NextOfferAsync(), [stubborn]);
         var running = await framework.Scheduler.WaitForAsync("stubborn", TaskState.TaskRunning);
+        // TASK_RUNNING comes when the process starts, before the shell has run `trap`: a SIGTERM
+        // sent earlier than "started" is in stdout ends it with 143 instead of being ignored.
+        var stdout = Path.Combine(cluster.Agents[0].Agent.WorkDir, "sandboxes", framework.Driver.FrameworkId!.Value, "stubborn", "stdout");
+        using (var started = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            while (!File.Exists(stdout) || !(await File.ReadAllTextAsync(stdout, started.Token)).Contains("started"))
+                await Task.Delay(20, started.Token);
 
         await framework.Driver.KillAsync(running.TaskId, running.AgentId, TimeSpan.FromMilliseconds(500));
         var killed = await framework.Scheduler.WaitForAsync("stubborn", TaskState.TaskKilled);

@@ -30,12 +30,10 @@ public sealed class CgroupsV1Isolator(string root, string agentName) : IIsolator
     public Isolation Prepare(string containerId, ContainerLimits limits)
     {
         foreach (var h in new[] { "cpu", "cpuacct", "memory" }) Directory.CreateDirectory(Dir(h, containerId));
-        var cpu = Dir("cpu", containerId);
-        Write(cpu, "cpu.shares", Math.Max(MinCpuShares, (long)(CpuSharesPerCpu * limits.Cpus)));
-        Write(cpu, "cpu.cfs_period_us", CfsPeriodUs);
-        Write(cpu, "cpu.cfs_quota_us", Math.Max(MinCfsQuotaUs, (long)(CfsPeriodUs * limits.Cpus)));
-        Write(Dir("memory", containerId), "memory.limit_in_bytes", limits.MemoryLimitBytes);
-        return Recover(containerId, limits);
+        Write(Dir("cpu", containerId), "cpu.cfs_period_us", CfsPeriodUs);
+        var isolation = Recover(containerId, limits);
+        isolation.Update(limits);
+        return isolation;
     }
 
     /// <inheritdoc />
@@ -46,6 +44,14 @@ public sealed class CgroupsV1Isolator(string root, string agentName) : IIsolator
 
     private sealed class V1(CgroupsV1Isolator isolator, string containerId, ContainerLimits limits) : Isolation
     {
+        public override void Update(ContainerLimits next)
+        {
+            limits = next;
+            Write(_dirs[0], "cpu.shares", Math.Max(MinCpuShares, (long)(CpuSharesPerCpu * next.Cpus)));
+            Write(_dirs[0], "cpu.cfs_quota_us", Math.Max(MinCfsQuotaUs, (long)(CfsPeriodUs * next.Cpus)));
+            Write(Memory, "memory.limit_in_bytes", next.MemoryLimitBytes);
+        }
+
         private readonly string[] _dirs = new[] { "cpu", "cpuacct", "memory" }.Select(h => isolator.Dir(h, containerId)).ToArray();
         private string Memory => _dirs[2];
 

@@ -44,14 +44,10 @@ public sealed class CgroupsV2Isolator(string root, string agentName) : IIsolator
             Directory.CreateDirectory(path);
         }
         TryWrite(Path.Combine(path, "cgroup.subtree_control"), "+cpu +memory");
-        var dir = Dir(containerId);
-        Directory.CreateDirectory(dir);
-        var weight = Math.Clamp((long)(100 * limits.Cpus), 1, 10_000);
-        File.WriteAllText(Path.Combine(dir, "cpu.weight"), weight.ToString(CultureInfo.InvariantCulture));
-        var quota = Math.Max(MinCfsQuotaUs, (long)(CfsPeriodUs * limits.Cpus));
-        File.WriteAllText(Path.Combine(dir, "cpu.max"), string.Create(CultureInfo.InvariantCulture, $"{quota} {CfsPeriodUs}"));
-        File.WriteAllText(Path.Combine(dir, "memory.max"), limits.MemoryLimitBytes.ToString(CultureInfo.InvariantCulture));
-        return Recover(containerId, limits);
+        Directory.CreateDirectory(Dir(containerId));
+        var isolation = Recover(containerId, limits);
+        isolation.Update(limits);
+        return isolation;
     }
 
     private static void TryWrite(string file, string text)
@@ -71,6 +67,16 @@ public sealed class CgroupsV2Isolator(string root, string agentName) : IIsolator
 
     private sealed class V2(string dir, ContainerLimits limits) : Isolation
     {
+        public override void Update(ContainerLimits next)
+        {
+            limits = next;
+            var weight = Math.Clamp((long)(100 * next.Cpus), 1, 10_000);
+            File.WriteAllText(Path.Combine(dir, "cpu.weight"), weight.ToString(CultureInfo.InvariantCulture));
+            var quota = Math.Max(MinCfsQuotaUs, (long)(CfsPeriodUs * next.Cpus));
+            File.WriteAllText(Path.Combine(dir, "cpu.max"), string.Create(CultureInfo.InvariantCulture, $"{quota} {CfsPeriodUs}"));
+            File.WriteAllText(Path.Combine(dir, "memory.max"), next.MemoryLimitBytes.ToString(CultureInfo.InvariantCulture));
+        }
+
         public override IReadOnlyList<string> JoinFiles => [Path.Combine(dir, "cgroup.procs")];
 
         public override IReadOnlyList<int> Processes(int leaderPid) => CgroupsV1Isolator.ReadPids(Path.Combine(dir, "cgroup.procs"));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Bridge.Kernel.Agent.Containers;
 
@@ -13,21 +14,28 @@ public sealed record ContainerSpec(string ContainerId, string Sandbox, IReadOnly
     IReadOnlyDictionary<string, string> Environment, ContainerLimits Limits);
 
 /// <summary>How a container ended.</summary>
-/// <param name="Status">The command's exit code, or 128 + N when signal N ended it, as shells report.</param>
+/// <param name="Status">The command's exit code, or 128 + N when signal N ended it, as shells report;
+/// -1 when it is not known.</param>
 /// <param name="MemoryLimitExceeded">The memory limit killed it (read before the cgroup is removed).</param>
-public sealed record ContainerExit(int Status, bool MemoryLimitExceeded);
+/// <param name="SupervisorLost">The container's supervising process died without recording the
+/// command's status (it was killed while the agent was down): the status is not known.</param>
+public sealed record ContainerExit(int Status, bool MemoryLimitExceeded, bool SupervisorLost = false);
 
 /// <summary>A running (or ended) container.</summary>
 public sealed class Container
 {
-    internal Container(string id, int pid, Isolation isolation, string runDirectory, Task<ContainerExit> exited)
+    internal Container(string id, int pid, Isolation isolation, string runDirectory, Task<ContainerExit> exited, bool recovered = false)
     {
         Id = id;
         Pid = pid;
         Isolation = isolation;
         RunDirectory = runDirectory;
         Exited = exited;
+        Recovered = recovered;
     }
+
+    /// <summary>Adopted after an agent restart (its supervisor is not the agent's child).</summary>
+    public bool Recovered { get; }
 
     /// <summary>The container id.</summary>
     public string Id { get; }
@@ -53,11 +61,16 @@ public sealed class Container
 /// and a small supervising shell that joins the container's cgroups before it runs the command
 /// (so no process of the task ever runs unconfined), sends stdout/stderr to the sandbox and
 /// records the exit status in the container's run directory, where an agent that restarted finds
-/// it. The supervisor outlives a SIGTERM (it traps it; a trap, unlike an ignored signal, is not
+/// it (<see cref="Recover"/>: the supervisor is a session leader of its own, so it outlives the agent). The supervisor outlives a SIGTERM (it traps it; a trap, unlike an ignored signal, is not
 /// inherited by the command), so the status it reports is the command's own. The supervisor is a session leader (setsid), so the container is also a process group.
 /// Kill is SIGTERM to every process of the container, a grace period, then SIGKILL.
 /// </summary>
-public sealed class Containerizer(IIsolator isolator, string runRoot, TimeProvider time)
+/// <param name="isolator">The isolation to use.</param>
+/// <param name="runRoot">Where containers' run directories go (<c>WORK_DIR/containers</c>).</param>
+/// <param name="time">Clock for grace periods and for watching recovered containers.</param>
+/// <param name="recoveredPollInterval">How often a recovered container (not the agent's child, so not
+/// awaitable) is checked for having ended.</param>
+public sealed class Containerizer(IIsolator isolator, string runRoot, TimeProvider time, TimeSpan recoveredPollInterval)
 {
     // $1: cgroup.procs files to join (space-separated), $2: run directory; then the command.
     private const string Supervisor = """
@@ -98,8 +111,50 @@ public sealed class Containerizer(IIsolator isolator, string runRoot, TimeProvid
             isolation.Cleanup();
             throw;
         }
-        File.WriteAllText(Path.Combine(run, "pid"), process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // pid and start time name the supervisor for good: a restarted agent adopts only that process.
+        File.WriteAllText(Path.Combine(run, "pid"), string.Create(CultureInfo.InvariantCulture, $"{process.Id} {ProcessTable.StartTime(process.Id) ?? 0}"));
         return new Container(spec.ContainerId, process.Id, isolation, run, WaitAsync(process, isolation));
+    }
+
+    /// <summary>
+    /// Adopts a container an earlier agent process started (agent recovery): when its supervisor
+    /// still runs, the container is watched until it ends; when it ended meanwhile, the returned
+    /// container has ended already, with the status its supervisor recorded (or
+    /// <see cref="ContainerExit.SupervisorLost"/> when none was recorded). Null when the container
+    /// was never started (no run directory or pid).
+    /// </summary>
+    /// <param name="containerId">The id it was launched with.</param>
+    /// <param name="limits">Its limits (for usage reports and later updates).</param>
+    public Container? Recover(string containerId, ContainerLimits limits)
+    {
+        var run = Path.Combine(runRoot, containerId);
+        var pidFile = Path.Combine(run, "pid");
+        if (!File.Exists(pidFile)) return null;
+        var parts = File.ReadAllText(pidFile).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length < 1 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return null;
+        var startTime = parts.Length > 1 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var st) ? st : 0;
+        var isolation = isolator.Recover(containerId, limits);
+        return new Container(containerId, pid, isolation, run, WatchAsync(pid, startTime, run, isolation), recovered: true);
+    }
+
+    private async Task<ContainerExit> WatchAsync(int pid, long startTime, string run, Isolation isolation)
+    {
+        while (ProcessTable.StartTime(pid) is { } t && t == startTime)
+            await Task.Delay(recoveredPollInterval, time);
+        var statusFile = Path.Combine(run, "exit_status");
+        var known = File.Exists(statusFile) && int.TryParse(File.ReadAllText(statusFile).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
+        var status = known ? int.Parse(File.ReadAllText(statusFile).Trim(), CultureInfo.InvariantCulture) : -1;
+        var exit = new ContainerExit(status, isolation.MemoryLimitExceeded, SupervisorLost: !known);
+        foreach (var leftover in isolation.Processes(pid)) Signals.Send(leftover, Signals.SigKill);
+        isolation.Cleanup();
+        return exit;
+    }
+
+    /// <summary>Deletes a container's run directory once nothing needs its records.</summary>
+    public void Forget(string containerId)
+    {
+        var run = Path.Combine(runRoot, containerId);
+        if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
     }
 
     private static async Task<ContainerExit> WaitAsync(Process process, Isolation isolation)

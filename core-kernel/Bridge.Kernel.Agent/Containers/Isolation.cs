@@ -53,6 +53,11 @@ public abstract class Isolation
     /// <summary>True when the kernel (or the posix monitor) killed the container for exceeding its memory limit.</summary>
     public abstract bool MemoryLimitExceeded { get; }
 
+    /// <summary>Changes the container's limits while it runs (a custom executor's container grows
+    /// and shrinks with its tasks, as Mesos' containerizer <c>update</c> does).</summary>
+    /// <exception cref="IOException">The cgroup could not be written.</exception>
+    public abstract void Update(ContainerLimits limits);
+
     /// <summary>Checks limits that the kernel does not enforce (posix); returns a reason to kill, or null.</summary>
     public virtual string? Enforce(int leaderPid) => null;
 

@@ -21,6 +21,8 @@ public sealed class PosixIsolator : IIsolator
     {
         private bool _exceeded;
 
+        public override void Update(ContainerLimits next) => limits = next;
+
         public override IReadOnlyList<string> JoinFiles => [];
 
         public override IReadOnlyList<int> Processes(int leaderPid) => ProcessTable.InGroup(leaderPid);

@@ -52,6 +52,27 @@ internal static class ProcessTable
         return pids;
     }
 
+    /// <summary>When the process started, in clock ticks after boot (proc(5) field 22), or null when it
+    /// does not exist or is a zombie. With the pid it names one process for good: a pid the kernel
+    /// reused belongs to a process with another start time.</summary>
+    public static long? StartTime(int pid)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        var close = text.LastIndexOf(')');
+        if (close < 0) return null;
+        var fields = text[(close + 2)..].Split(' ');
+        if (fields.Length < 20 || fields[0] == "Z") return null;
+        return long.Parse(fields[22 - 3], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Whether a process exists (and is not a zombie we have reaped).</summary>
     public static bool Exists(int pid) => Directory.Exists($"/proc/{pid}");
 }

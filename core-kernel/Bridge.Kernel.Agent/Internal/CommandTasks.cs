@@ -7,20 +7,6 @@ using TaskStatus = Bridge.Kernel.V1.TaskStatus;
 
 namespace Bridge.Kernel.Agent.Internal;
 
-/// <summary>A task on this agent: its info, its container once started, its latest state.</summary>
-internal sealed class AgentTask(FrameworkId frameworkId, TaskInfo info, Resources resources, string sandbox)
-{
-    public FrameworkId FrameworkId { get; } = frameworkId;
-    public TaskInfo Info { get; } = info;
-    public TaskId Id { get; } = new(info.TaskId.Value);
-    public Resources Resources { get; } = resources;
-    public string Sandbox { get; } = sandbox;
-    public Container? Container { get; set; }
-    public TaskState State { get; set; } = TaskState.TaskStaging;
-    public bool KillBeforeStart { get; set; }
-    public string ContainerId => $"{FrameworkId}.{Id}";
-}
-
 /// <summary>
 /// The agent's built-in command executor: runs a task's CommandInfo in a container of its own,
 /// reports TASK_RUNNING once the process started, and on exit TASK_FINISHED (status 0),
@@ -33,26 +19,37 @@ internal sealed class CommandTasks(Containerizer containerizer, AgentOptions opt
 {
     private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    public void Launch(AgentTask task)
+    /// <summary>The argv of a CommandInfo: <c>/bin/sh -c VALUE</c> when <c>shell</c> is unset or true
+    /// (Mesos' default); otherwise VALUE is the program and <c>arguments</c> the whole argv (argv[0] included).</summary>
+    public static List<string> Argv(CommandInfo command) =>
+        !command.HasShell || command.Shell ? ["/bin/sh", "-c", command.Value]
+        : command.Arguments.Count == 0 ? [command.Value] : [command.Value, .. command.Arguments.Skip(1)];
+
+    /// <summary>What every container's environment starts with (nothing is inherited from the agent).</summary>
+    public static Dictionary<string, string> BaseEnvironment(string sandbox)
     {
-        var command = task.Info.Command;
-        // Mesos: shell defaults to true; with shell false, arguments is the whole argv (argv[0] included).
-        List<string> argv = !command.HasShell || command.Shell ? ["/bin/sh", "-c", command.Value]
-            : command.Arguments.Count == 0 ? [command.Value] : [command.Value, .. command.Arguments.Skip(1)];
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["PATH"] = DefaultPath,
             ["LANG"] = "C.UTF-8",
             ["HOME"] = System.Environment.GetEnvironmentVariable("HOME") ?? "/root",
-            ["BRIDGE_SANDBOX"] = task.Sandbox,
-            ["MESOS_SANDBOX"] = task.Sandbox,
-            ["BRIDGE_TASK_ID"] = task.Id.Value,
-            ["BRIDGE_FRAMEWORK_ID"] = task.FrameworkId.Value,
-            ["BRIDGE_AGENT_ID"] = agentId()?.Value ?? "",
+            ["BRIDGE_SANDBOX"] = sandbox,
+            ["MESOS_SANDBOX"] = sandbox,
         };
+        // A .NET executor or task finds its runtime where the agent found its own.
+        if (System.Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } dotnet) environment["DOTNET_ROOT"] = dotnet;
+        return environment;
+    }
+
+    public void Launch(AgentTask task)
+    {
+        var command = task.Info.Command;
+        var environment = BaseEnvironment(task.Sandbox);
+        environment["BRIDGE_TASK_ID"] = task.Id.Value;
+        environment["BRIDGE_FRAMEWORK_ID"] = task.FrameworkId.Value;
+        environment["BRIDGE_AGENT_ID"] = agentId()?.Value ?? "";
         foreach (var variable in command.Environment?.Variables ?? []) environment[variable.Name] = variable.Value;
-        var limits = new ContainerLimits(task.Resources.GetScalar("cpus").ToDouble(), (long)task.Resources.GetScalar("mem").ToDouble());
-        var spec = new ContainerSpec(task.ContainerId, task.Sandbox, argv, environment, limits);
+        var spec = new ContainerSpec(task.ContainerId, task.Sandbox, Argv(command), environment, Limits(task));
         _ = System.Threading.Tasks.Task.Run(() =>
         {
             Container? container = null;
@@ -69,6 +66,25 @@ internal sealed class CommandTasks(Containerizer containerizer, AgentOptions opt
         });
     }
 
+    private static ContainerLimits Limits(AgentTask task) =>
+        new(task.Resources.GetScalar("cpus").ToDouble(), (long)task.Resources.GetScalar("mem").ToDouble());
+
+    /// <summary>Takes back a command task's container after an agent restart: a live one is watched
+    /// (and reported RUNNING if the earlier agent never said so); one that ended meanwhile is
+    /// reported with the status its supervisor recorded.</summary>
+    public void Recover(AgentTask task)
+    {
+        if (containerizer.Recover(task.ContainerId, Limits(task)) is not { } container)
+        {
+            report(task, Status(task, TaskState.TaskFailed, "The task's container never started before the agent restarted", Reason.ExecutorTerminated));
+            return;
+        }
+        task.Container = container;
+        if (task.State == TaskState.TaskStaging && !container.Exited.IsCompleted)
+            report(task, Status(task, TaskState.TaskRunning, $"Command running (pid {container.Pid}, recovered)"));
+        container.Exited.ContinueWith(t => post(() => Exited(task, container, t.Result)), TaskScheduler.Default);
+    }
+
     private void Started(AgentTask task, Container? container, string? error)
     {
         if (container is null)
@@ -79,7 +95,7 @@ internal sealed class CommandTasks(Containerizer containerizer, AgentOptions opt
         }
         task.Container = container;
         report(task, Status(task, TaskState.TaskRunning, $"Command running (pid {container.Pid}, {containerizer.Isolator.Name})"));
-        if (task.KillBeforeStart) Kill(task, null);
+        if (task.KillRequested) Kill(task, null);
         container.Exited.ContinueWith(t => post(() => Exited(task, container, t.Result)), TaskScheduler.Default);
     }
 
@@ -87,8 +103,11 @@ internal sealed class CommandTasks(Containerizer containerizer, AgentOptions opt
     {
         var status = exit.Status;
         TaskStatus update;
-        if (container.KillRequested)
+        if (container.KillRequested || task.KillRequested && exit.SupervisorLost)
             update = Status(task, TaskState.TaskKilled, $"Command terminated by a kill (status {status})");
+        else if (exit.SupervisorLost)
+            update = Status(task, TaskState.TaskFailed, "The task's container ended while the agent was down, without recording a status",
+                Reason.ExecutorTerminated);
         else if (exit.MemoryLimitExceeded)
             update = Status(task, TaskState.TaskFailed,
                 $"Memory limit exceeded: the task used more than its {task.Resources.GetScalar("mem")} MB (at least {ContainerLimits.MinMemoryMb} MB are allowed)",
@@ -98,7 +117,7 @@ internal sealed class CommandTasks(Containerizer containerizer, AgentOptions opt
         else
             update = Status(task, TaskState.TaskFailed, status > 128 ? $"Command terminated by signal {status - 128}" : $"Command exited with status {status}",
                 Reason.CommandExecutorFailed);
-        update.ExitCode = status;
+        if (!exit.SupervisorLost) update.ExitCode = status;
         report(task, update);
     }
 
@@ -107,7 +126,7 @@ internal sealed class CommandTasks(Containerizer containerizer, AgentOptions opt
     {
         if (task.Container is not { } container)
         {
-            task.KillBeforeStart = true;
+            task.KillRequested = true;
             return;
         }
         var grace = (policy ?? task.Info.KillPolicy)?.GracePeriod is { } g ? TimeSpan.FromTicks(g.Nanoseconds / 100) : options.DefaultKillGracePeriod;

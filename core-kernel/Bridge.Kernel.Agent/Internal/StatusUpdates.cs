@@ -10,10 +10,13 @@ namespace Bridge.Kernel.Agent.Internal;
 /// in order; only the head of a stream is in flight. The head is resent after
 /// <see cref="AgentOptions.StatusUpdateRetryInterval"/>, doubling up to
 /// <see cref="AgentOptions.StatusUpdateRetryMax"/>, until the framework's acknowledgement (by uuid)
-/// comes back through the master; then the next update goes. Delivery is at-least-once.
-/// Owned by the agent's loop.
+/// comes back through the master; then the next update goes. Delivery is at-least-once: every
+/// update and acknowledgement is written to the task's checkpoint log (<paramref name="checkpoint"/>)
+/// before anything is sent, so a restarted agent resends what was never acknowledged
+/// (<see cref="Recover"/>). Owned by the agent's loop.
 /// </summary>
-internal sealed class StatusUpdates(AgentOptions options, Action<AgentMessage> send, Action<Action> post)
+internal sealed class StatusUpdates(AgentOptions options, Action<AgentMessage> send, Action<Action> post,
+    Action<FrameworkId, TaskId, StatusUpdateRecord> checkpoint)
 {
     private sealed class Stream
     {
@@ -31,14 +34,47 @@ internal sealed class StatusUpdates(AgentOptions options, Action<AgentMessage> s
     public IReadOnlyList<TaskStatus> Pending(FrameworkId framework, TaskId task) =>
         _streams.TryGetValue((framework, task), out var s) ? s.Pending.Select(u => u.Status).ToList() : [];
 
-    /// <summary>Queues an update (its uuid is set here) and sends it if the task has nothing else in flight.</summary>
-    public void Add(FrameworkId framework, TaskStatus status)
+    /// <summary>Queues an update, checkpoints it, and sends it if the task has nothing else in flight.
+    /// The agent's own updates get a fresh uuid here; an executor's keep the uuid it chose
+    /// (<paramref name="keepUuid"/>), which its ACKNOWLEDGED event echoes.</summary>
+    public void Add(FrameworkId framework, TaskStatus status, bool keepUuid = false)
     {
-        status.Uuid = ByteString.CopyFrom(Guid.NewGuid().ToByteArray());
+        if (!keepUuid || status.Uuid.Length == 0) status.Uuid = ByteString.CopyFrom(Guid.NewGuid().ToByteArray());
         var key = (framework, new TaskId(status.TaskId.Value));
+        checkpoint(framework, key.Item2, new StatusUpdateRecord { Type = StatusUpdateRecord.Types.Type.Update, Status = status });
+        if (Enqueue(key, status) is { Pending.Count: 1 } stream) SendHead(key, stream, options.StatusUpdateRetryInterval);
+    }
+
+    /// <summary>Rebuilds a task's stream from its checkpoint log (agent recovery): updates without an
+    /// acknowledgement, in order. Nothing is sent until <see cref="ResendAll"/> (after re-registering).
+    /// Returns the latest status written, acknowledged or not (null for an empty log).</summary>
+    public TaskStatus? Recover(FrameworkId framework, TaskId task, IReadOnlyList<StatusUpdateRecord> records)
+    {
+        TaskStatus? latest = null;
+        var pending = new List<TaskStatus>();
+        foreach (var record in records)
+        {
+            if (record.Type == StatusUpdateRecord.Types.Type.Update && record.Status is { } status)
+            {
+                pending.Add(status);
+                latest = status;
+            }
+            else if (record.Type == StatusUpdateRecord.Types.Type.Ack)
+                pending.RemoveAll(p => p.Uuid == record.Uuid);
+        }
+        foreach (var status in pending) Enqueue((framework, task), status);
+        return latest;
+    }
+
+    /// <summary>True when an update with <paramref name="uuid"/> is waiting for acknowledgement.</summary>
+    public bool IsPending(FrameworkId framework, TaskId task, ByteString uuid) =>
+        _streams.TryGetValue((framework, task), out var s) && s.Pending.Any(u => u.Status.Uuid == uuid);
+
+    private Stream Enqueue((FrameworkId, TaskId) key, TaskStatus status)
+    {
         if (!_streams.TryGetValue(key, out var stream)) _streams[key] = stream = new Stream();
-        stream.Pending.Enqueue(new AgentMessage.Types.StatusUpdate { FrameworkId = new FrameworkID { Value = framework.Value }, Status = status });
-        if (stream.Pending.Count == 1) SendHead(key, stream, options.StatusUpdateRetryInterval);
+        stream.Pending.Enqueue(new AgentMessage.Types.StatusUpdate { FrameworkId = new FrameworkID { Value = key.Item1.Value }, Status = status });
+        return stream;
     }
 
     /// <summary>An acknowledgement from the framework. Returns true when the task has nothing left pending
@@ -48,6 +84,7 @@ internal sealed class StatusUpdates(AgentOptions options, Action<AgentMessage> s
         if (!_streams.TryGetValue((framework, task), out var stream) || stream.Pending.Count == 0) return false;
         var head = stream.Pending.Peek();
         if (head.Status.Uuid != uuid) return false; // a duplicate or stale acknowledgement
+        checkpoint(framework, task, new StatusUpdateRecord { Type = StatusUpdateRecord.Types.Type.Ack, Uuid = uuid });
         stream.Pending.Dequeue();
         stream.Retry?.Dispose();
         stream.Retry = null;

@@ -142,12 +142,18 @@ internal sealed class FrameworkHandler(MasterState s, Action<Action> post)
             foreach (var key in agent.Tasks.Keys.Where(k => k.Item1 == framework.Id).ToList()) agent.Tasks.Remove(key);
             foreach (var key in agent.Executors.Keys.Where(k => k.Item1 == framework.Id).ToList()) agent.Executors.Remove(key);
         }
-        foreach (var task in framework.Tasks.Values.Where(t => !t.IsTerminal))
+        // Every task goes to the completed list, as in Mesos' removeFramework: live ones as killed,
+        // terminal ones whose last update was not acknowledged yet with the state they ended in.
+        foreach (var task in framework.Tasks.Values)
         {
-            task.Task.State = TaskState.TaskKilled;
-            task.Task.StatusReason = V1.TaskStatus.Types.Reason.FrameworkRemoved;
+            if (!task.IsTerminal)
+            {
+                task.Task.State = TaskState.TaskKilled;
+                task.Task.StatusReason = V1.TaskStatus.Types.Reason.FrameworkRemoved;
+            }
             framework.Completed.Enqueue(task.Task);
         }
+        while (framework.Completed.Count > s.Options.MaxCompletedTasksPerFramework) framework.Completed.Dequeue();
         framework.Tasks.Clear();
         framework.Unreachable.Clear();
         s.Allocator.RemoveFramework(framework.Id);

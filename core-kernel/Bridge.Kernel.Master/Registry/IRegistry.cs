@@ -1,4 +1,5 @@
 using Bridge.Kernel.Allocation;
+using Bridge.Kernel.Protocol;
 
 namespace Bridge.Kernel.Master.Registry;
 
@@ -60,8 +61,9 @@ public sealed record RegistryState(
     public static readonly RegistryState Empty = new([], new Dictionary<string, double>(), new Dictionary<string, Quota>());
 }
 
-/// <summary>The registry cannot be opened, read or written. The message names the store and the cause.</summary>
-public sealed class RegistryException : Exception
+/// <summary>The registry cannot be opened, read or written. The message names the store and the cause.
+/// A call whose change could not be stored fails with it, as UNAVAILABLE: nothing changed, it may be retried.</summary>
+public sealed class RegistryException : ServiceUnavailableException
 {
     /// <summary>A failure described by <paramref name="message"/>, caused by <paramref name="inner"/>.</summary>
     public RegistryException(string message, Exception? inner = null) : base(message, inner)

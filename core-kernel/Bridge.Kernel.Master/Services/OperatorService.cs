@@ -1,3 +1,4 @@
+using Bridge.Kernel.Protocol;
 using Bridge.Kernel.V1.Operator;
 using Bridge.Rpc;
 using Google.Protobuf.Reflection;

@@ -1,3 +1,4 @@
+using Bridge.Kernel.Protocol;
 using Bridge.Kernel.V1.Scheduler;
 using Bridge.Rpc;
 using Google.Protobuf.Reflection;
@@ -7,15 +8,18 @@ namespace Bridge.Kernel.Master;
 /// <summary>
 /// <c>bridge.v1.scheduler.Scheduler</c> on the master (core-kernel/proto/bridge/v1/scheduler.proto):
 /// <c>Subscribe</c> streams a framework's events for as long as the call is open (closing it is a
-/// disconnection: the framework's tasks wait for its failover timeout); <c>Call</c> carries every
-/// other call, with the stream id in the <c>bridge-stream-id</c> header.
+/// disconnection: the framework's tasks wait for its failover timeout) and sends the stream id both
+/// in SUBSCRIBED and as the <c>bridge-stream-id</c> response header (where Mesos sends
+/// <c>Mesos-Stream-Id</c>); <c>Call</c> carries every other call, with the stream id in the
+/// <c>bridge-stream-id</c> request header.
 /// </summary>
 public sealed class SchedulerService(Master master) : ServiceBase(SchedulerReflection.Descriptor.FindTypeByName<ServiceDescriptor>("Scheduler"))
 {
     /// <summary>The metadata header that carries the stream id from SUBSCRIBED (Mesos: <c>Mesos-Stream-Id</c>).</summary>
     public const string StreamIdHeader = "bridge-stream-id";
 
-    /// <summary>rpc Subscribe. INVALID_ARGUMENT when the call is not a well-formed SUBSCRIBE.</summary>
+    /// <summary>rpc Subscribe: response headers carry <see cref="StreamIdHeader"/>, then the events.
+    /// INVALID_ARGUMENT when the call is not a well-formed SUBSCRIBE.</summary>
     public async Task Subscribe(Call request, IServerStreamWriter<Event> responses, ServerCallContext context)
     {
         if (request.Type != V1.Scheduler.Call.Types.Type.Subscribe)
@@ -23,6 +27,7 @@ public sealed class SchedulerService(Master master) : ServiceBase(SchedulerRefle
         var connection = await RpcErrors.Map(() => master.SubscribeAsync(request));
         try
         {
+            await context.WriteResponseHeadersAsync(new Metadata { { StreamIdHeader, connection.StreamId } });
             await foreach (var e in connection.Events.ReadAllAsync(context.CancellationToken))
                 await responses.WriteAsync(e);
         }

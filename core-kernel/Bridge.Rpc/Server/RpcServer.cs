@@ -43,7 +43,7 @@ public sealed class RpcServer : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
         // Kestrel's own logs (connection aborts, protocol errors) go where the caller's logs go.
-        builder.Services.AddSingleton(options.LoggerFactory);
+        builder.Services.AddSingleton(http is not null && options.Certificate is null ? new SniffedEndpointLogging(options.LoggerFactory) : options.LoggerFactory);
         // The embedding program owns Ctrl-C and SIGTERM; the host's console lifetime would swallow them.
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>

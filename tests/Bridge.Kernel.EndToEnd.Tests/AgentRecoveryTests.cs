@@ -1,0 +1,120 @@
+using Bridge.Kernel.V1;
+using Task = System.Threading.Tasks.Task;
+using TaskStatus = Bridge.Kernel.V1.TaskStatus;
+
+namespace Bridge.Kernel.EndToEnd.Tests;
+
+/// <summary>An agent process stopped (without killing anything) and started again with the same work
+/// dir: its tasks and executors keep running and are recovered from its checkpoints.</summary>
+public class AgentRecoveryTests
+{
+    private static FrameworkInfo Checkpointing(bool checkpoint = true) => new() { Name = "recovery", User = "root", Checkpoint = checkpoint };
+
+    private static string Sandbox(Cluster cluster, Framework framework, string task) =>
+        Path.Combine(cluster.Agents[0].Agent.WorkDir, "sandboxes", framework.Driver.FrameworkId!.Value, task);
+
+    private static async Task<int> PidAsync(string file)
+    {
+        await CustomExecutorTests.WaitUntilAsync(() => File.Exists(file) && File.ReadAllText(file).Trim().Length > 0);
+        return int.Parse((await File.ReadAllTextAsync(file)).Trim());
+    }
+
+    private static bool Alive(int pid) => Directory.Exists($"/proc/{pid}");
+
+    [Fact]
+    public async Task RunningCommandTask_SurvivesAnAgentRestart_AndTheNewAgentCanKillIt()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await using var framework = await Framework.StartAsync(cluster, Checkpointing());
+        var offer = await framework.Scheduler.NextOfferAsync();
+        await framework.Driver.LaunchAsync(offer, [Framework.Command("long", "echo $$ > pid; exec sleep 600")]);
+        await framework.Scheduler.WaitForAsync("long", TaskState.TaskRunning);
+        var pid = await PidAsync(Path.Combine(Sandbox(cluster, framework, "long"), "pid"));
+
+        var agent = await cluster.RestartAgentAsync(0);
+
+        Assert.True(Alive(pid), "the task's process must outlive the agent process");
+        Assert.Contains(await agent.Agent.GetTasksAsync(), t => t.Task.Value == "long" && t.State == TaskState.TaskRunning);
+        await framework.Driver.KillAsync(new TaskID { Value = "long" }, offer.AgentId);
+        await framework.Scheduler.WaitForAsync("long", TaskState.TaskKilled);
+        await CustomExecutorTests.WaitUntilAsync(() => !Alive(pid));
+    }
+
+    [Fact]
+    public async Task TaskThatEndsWhileTheAgentIsDown_IsReportedWithItsExitCode()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await using var framework = await Framework.StartAsync(cluster, Checkpointing());
+        var offer = await framework.Scheduler.NextOfferAsync();
+        await framework.Driver.LaunchAsync(offer, [Framework.Command("waits", "while [ ! -f go ]; do sleep 0.05; done; exit 3")]);
+        await framework.Scheduler.WaitForAsync("waits", TaskState.TaskRunning);
+        var workDir = cluster.Agents[0].Agent.WorkDir;
+
+        await cluster.RestartAgentAsync(0, async () =>
+        {
+            await File.WriteAllTextAsync(Path.Combine(Sandbox(cluster, framework, "waits"), "go"), "");
+            await CustomExecutorTests.WaitUntilAsync(() => Directory.GetFiles(Path.Combine(workDir, "containers"), "exit_status", SearchOption.AllDirectories).Length > 0);
+        });
+
+        var failed = await framework.Scheduler.WaitForAsync("waits", TaskState.TaskFailed);
+        Assert.Equal(3, failed.ExitCode);
+    }
+
+    [Fact]
+    public async Task TaskOfAFrameworkThatDoesNotCheckpoint_IsKilledAndLostWhenTheAgentRestarts()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await using var framework = await Framework.StartAsync(cluster, Checkpointing(false));
+        var offer = await framework.Scheduler.NextOfferAsync();
+        await framework.Driver.LaunchAsync(offer, [Framework.Command("fragile", "echo $$ > pid; exec sleep 600")]);
+        await framework.Scheduler.WaitForAsync("fragile", TaskState.TaskRunning);
+        var pid = await PidAsync(Path.Combine(Sandbox(cluster, framework, "fragile"), "pid"));
+
+        await cluster.RestartAgentAsync(0);
+
+        var lost = await framework.Scheduler.WaitForAsync("fragile", TaskState.TaskLost);
+        Assert.Equal(TaskStatus.Types.Reason.AgentRestarted, lost.Reason);
+        await CustomExecutorTests.WaitUntilAsync(() => !Alive(pid));
+    }
+
+    [Fact]
+    public async Task CustomExecutor_ResubscribesAfterAnAgentRestart_AndStillRunsItsTask()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await using var framework = await Framework.StartAsync(cluster, Checkpointing());
+        var executor = CustomExecutorTests.TestExecutor("exec-durable");
+        var offer = await framework.Scheduler.NextOfferAsync();
+        await framework.Driver.LaunchAsync(offer, [CustomExecutorTests.OnExecutor("served", executor, "run")]);
+        await framework.Scheduler.WaitForAsync("served", TaskState.TaskRunning);
+        var pid = await PidAsync(Path.Combine(Sandbox(cluster, framework, "executors"), "exec-durable", "executor.pid"));
+
+        await cluster.RestartAgentAsync(0);
+
+        Assert.True(Alive(pid), "the executor must outlive the agent process");
+        await framework.Driver.KillAsync(new TaskID { Value = "served" }, offer.AgentId);
+        var killed = await framework.Scheduler.WaitForAsync("served", TaskState.TaskKilled);
+        Assert.Equal("killed by the test executor", killed.Message); // the same executor process answered
+        Assert.True(Alive(pid));
+    }
+
+    [Fact]
+    public async Task ExecutorThatDiesWhileTheAgentIsDown_HasItsTasksFailed()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await using var framework = await Framework.StartAsync(cluster, Checkpointing());
+        var executor = CustomExecutorTests.TestExecutor("exec-doomed");
+        var offer = await framework.Scheduler.NextOfferAsync();
+        await framework.Driver.LaunchAsync(offer, [CustomExecutorTests.OnExecutor("orphan", executor, "run")]);
+        await framework.Scheduler.WaitForAsync("orphan", TaskState.TaskRunning);
+        var pid = await PidAsync(Path.Combine(Sandbox(cluster, framework, "executors"), "exec-doomed", "executor.pid"));
+
+        await cluster.RestartAgentAsync(0, async () =>
+        {
+            System.Diagnostics.Process.GetProcessById(pid).Kill();
+            await CustomExecutorTests.WaitUntilAsync(() => !Alive(pid));
+        });
+
+        var failed = await framework.Scheduler.WaitForAsync("orphan", TaskState.TaskFailed);
+        Assert.Equal(TaskStatus.Types.Reason.ExecutorTerminated, failed.Reason);
+    }
+}
