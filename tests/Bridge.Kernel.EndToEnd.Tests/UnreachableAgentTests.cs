@@ -18,7 +18,7 @@ public class UnreachableAgentTests
         var agentId = await agent.Registered;
         var info = new FrameworkInfo
         {
-            Name = "partition-aware", User = "root",
+            Name = "partition-aware", User = "root", Checkpoint = true, // so a restarted agent takes the task back, to end it
             Capabilities = { new FrameworkInfo.Types.Capability { Type = FrameworkInfo.Types.Capability.Types.Type.PartitionAware } },
         };
         await using var framework = await Framework.StartAsync(cluster, info);
@@ -44,7 +44,8 @@ public class UnreachableAgentTests
         }
         finally
         {
-            await agent.StopAsync(killTasks: true); // the task is still running: end it
+            // The task is still running: a new agent process on the same work dir adopts it, and the cluster's disposal kills it.
+            await cluster.RestartAgentAsync(0);
         }
     }
 }
