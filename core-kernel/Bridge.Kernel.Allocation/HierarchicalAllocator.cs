@@ -297,17 +297,10 @@ public sealed class HierarchicalAllocator
     /// <exception cref="ArgumentException">No offer, an unknown offer, or offers for different frameworks, roles or agents.</exception>
     public AcceptResult Accept(IReadOnlyList<OfferId> ids, IReadOnlyList<OfferOperation> operations, Filters? filters = null)
     {
-        if (ids.Count == 0) throw new ArgumentException("no offer to accept", nameof(ids));
-        var offers = ids.Distinct().Select(OfferState).ToList();
-        var first = offers[0];
-        if (offers.Any(o => o.Agent != first.Agent || o.Membership != first.Membership))
-            throw new ArgumentException("offers accepted together must be for one framework, role and agent", nameof(ids));
-        var combined = offers.Count == 1 ? first
-            : new OfferState(first.Id, first.Membership, first.Agent,
-                offers.Skip(1).Aggregate(first.Resources, (sum, o) => sum.Plus(o.Resources)), first.CreatedAt, first.Cycle);
-        var plan = OfferOperations.Plan(combined, operations, _s.Tasks);
+        var (offers, plan) = PlanAccept(ids, operations);
         if (plan.Error is not null) return plan.Error;
         foreach (var offer in offers) _s.RemoveOffer(offer);
+        var first = offers[0];
         var agent = first.Agent;
         foreach (var (from, to) in plan.Conversions)
         {
@@ -321,6 +314,36 @@ public sealed class HierarchicalAllocator
             _s.AddTask(agent, first.Membership, launch.TaskId, launch.Resources, launch.Priority, now);
         _s.AddFilter(agent, first.Membership, plan.Remaining, filters);
         return AcceptResult.Ok;
+    }
+
+    /// <summary>
+    /// Checks an ACCEPT as <see cref="Accept(IReadOnlyList{OfferId}, IReadOnlyList{OfferOperation}, Filters?)"/>
+    /// would, without changing anything, and tells the agent total it would leave: for the master
+    /// to store reservations and volumes durably before it accepts.
+    /// </summary>
+    /// <returns>The outcome <see cref="Accept(IReadOnlyList{OfferId}, IReadOnlyList{OfferOperation}, Filters?)"/> would have,
+    /// and the agent's total after it (its current total when it would fail).</returns>
+    /// <exception cref="ArgumentException">As for Accept.</exception>
+    public AcceptPreview PreviewAccept(IReadOnlyList<OfferId> ids, IReadOnlyList<OfferOperation> operations)
+    {
+        var (offers, plan) = PlanAccept(ids, operations);
+        var total = offers[0].Agent.Total;
+        if (plan.Error is not null) return new AcceptPreview(plan.Error, total);
+        foreach (var (from, to) in plan.Conversions) total = total.Minus(from).Plus(to);
+        return new AcceptPreview(AcceptResult.Ok, total);
+    }
+
+    private (List<OfferState> Offers, OfferOperations.Result Plan) PlanAccept(IReadOnlyList<OfferId> ids, IReadOnlyList<OfferOperation> operations)
+    {
+        if (ids.Count == 0) throw new ArgumentException("no offer to accept", nameof(ids));
+        var offers = ids.Distinct().Select(OfferState).ToList();
+        var first = offers[0];
+        if (offers.Any(o => o.Agent != first.Agent || o.Membership != first.Membership))
+            throw new ArgumentException("offers accepted together must be for one framework, role and agent", nameof(ids));
+        var combined = offers.Count == 1 ? first
+            : new OfferState(first.Id, first.Membership, first.Agent,
+                offers.Skip(1).Aggregate(first.Resources, (sum, o) => sum.Plus(o.Resources)), first.CreatedAt, first.Cycle);
+        return (offers, OfferOperations.Plan(combined, operations, _s.Tasks));
     }
 
     /// <summary>Records a task the allocator did not see launched (an agent re-registering with running tasks).</summary>

@@ -38,6 +38,11 @@ public sealed record AcceptResult(string? Error, int OperationIndex = -1)
     public bool Succeeded => Error is null;
 }
 
+/// <summary>What an ACCEPT would do (<see cref="HierarchicalAllocator.PreviewAccept"/>).</summary>
+/// <param name="Result">The outcome the ACCEPT would have.</param>
+/// <param name="AgentTotal">The agent's total resources after it, reservations and volumes applied.</param>
+public sealed record AcceptPreview(AcceptResult Result, Resources AgentTotal);
+
 /// <summary>A running task the allocator asks the master to kill, to restore a role's quota guarantee.</summary>
 /// <param name="FrameworkId">Owner of the task.</param>
 /// <param name="TaskId">The task.</param>

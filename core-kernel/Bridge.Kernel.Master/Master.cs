@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Bridge.Kernel.Master.Internal;
+using Bridge.Kernel.Master.Registry;
 using Bridge.Kernel.Protocol;
 using Bridge.Kernel.V1;
 using Bridge.Kernel.V1.Agent;
@@ -16,7 +17,10 @@ namespace Bridge.Kernel.Master;
 /// The master: one event loop (an actor fed by a channel) owns frameworks, agents, offers and
 /// tasks and drives the <see cref="Allocation.HierarchicalAllocator"/>. Everything that changes
 /// state is posted to the <see cref="EventLoop"/> and runs there, one thing at a time, so the logic
-/// takes no locks; allocation runs after each batch of work.
+/// takes no locks; allocation runs after each batch of work, and revocation after a cycle when a
+/// role below its quota guarantee is in use. Changes to what the <see cref="IRegistry"/> keeps
+/// (admitted agents, weights, quotas, reservations and volumes) are written there first, with the
+/// loop held until the write is done; <see cref="StartAsync"/> recovers them.
 /// State queries are answered from a <see cref="MasterSnapshot"/> taken on the loop when something
 /// changed, so readers never hold the loop while they serialize.
 /// The gRPC services (<see cref="SchedulerService"/>, <see cref="AgentMasterService"/>,
@@ -31,28 +35,96 @@ public sealed class Master : IAsyncDisposable
     private readonly TaskHandler _tasks;
     private readonly AgentHandler _agents;
     private readonly OperatorHandler _operator;
+    private readonly RevocationHandler _revocations;
     private readonly List<ITimer> _timers = new();
+    private readonly bool _ownsRegistry;
     private MasterSnapshot? _snapshot;
 
-    /// <summary>Starts a master's loop and timers (allocation every <c>AllocationInterval</c>, pings, heartbeats).</summary>
-    /// <param name="options">Settings.</param>
-    /// <param name="address">The <c>host:port</c> clients reach this master at, for MasterInfo.</param>
-    /// <param name="loggerFactory">Logs (default: none).</param>
-    public Master(MasterOptions options, string address, ILoggerFactory? loggerFactory = null)
+    private Master(MasterOptions options, string address, ILoggerFactory? loggerFactory, IRegistry registry, bool ownsRegistry)
     {
         var info = new MasterInfo { Id = options.MasterId, Address = address, Hostname = options.Hostname, Version = Version };
-        _s = new MasterState(options, info, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Bridge.Kernel.Master"), new MasterMetrics());
+        _s = new MasterState(options, info, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Bridge.Kernel.Master"), new MasterMetrics(), registry);
+        _ownsRegistry = ownsRegistry;
         _loop = new EventLoop(_s.Logger, afterBatch: Allocate);
         _frameworks = new FrameworkHandler(_s, Post);
         _offers = new AcceptHandler(_s);
         _tasks = new TaskHandler(_s);
         _agents = new AgentHandler(_s);
         _operator = new OperatorHandler(_s);
+        _revocations = new RevocationHandler(_s);
+    }
+
+    /// <summary>
+    /// Opens the registry (<see cref="MasterOptions.Registry"/>, else <c>WORK_DIR/registry.db</c>, else
+    /// memory), recovers what it holds (weights and quotas go to the allocator; admitted agents are
+    /// awaited for <see cref="MasterOptions.AgentReregisterTimeout"/>), and starts the loop and timers
+    /// (allocation every <c>AllocationInterval</c>, pings, heartbeats).
+    /// </summary>
+    /// <param name="options">Settings.</param>
+    /// <param name="address">The <c>host:port</c> clients reach this master at, for MasterInfo.</param>
+    /// <param name="loggerFactory">Logs (default: none).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="RegistryException">The registry cannot be opened or read, or holds a weight or quota the allocator refuses.</exception>
+    public static async Task<Master> StartAsync(MasterOptions options, string address, ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        var owns = options.Registry is null;
+        var registry = options.Registry ?? (options.WorkDir is { } dir ? SqliteRegistry.Open(Path.Combine(dir, "registry.db")) : new InMemoryRegistry());
+        try
+        {
+            var state = await registry.LoadAsync(cancellationToken);
+            var master = new Master(options, address, loggerFactory, registry, owns);
+            master.Recover(state);
+            master.Start();
+            return master;
+        }
+        catch
+        {
+            if (owns) await registry.DisposeAsync();
+            throw;
+        }
+    }
+
+    private void Recover(RegistryState state)
+    {
+        try
+        {
+            _s.Allocator.UpdateWeights(state.Weights);
+            // Parents before children, so each child's guarantee is checked against its parent's.
+            foreach (var (role, quota) in state.Quotas.OrderBy(kv => kv.Key.Count(c => c == '/')).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+                _s.Allocator.UpdateQuota(role, quota);
+        }
+        catch (ArgumentException e)
+        {
+            throw new RegistryException($"The registry holds a weight or quota the allocator refuses: {e.Message}", e);
+        }
+        foreach (var (role, weight) in state.Weights) _s.Weights[role] = weight;
+        foreach (var (role, quota) in state.Quotas) _s.Quotas[role] = quota;
+        foreach (var agent in state.Agents) _s.Recovered[agent.Id] = agent;
+        _s.RecoveredDeadline = _s.Now + _s.Options.AgentReregisterTimeout;
+        if (state.Agents.Count + state.Weights.Count + state.Quotas.Count > 0)
+            _s.Logger.LogInformation("Recovered from the registry: {Agents} agents awaited for {Timeout}, {Weights} weights, {Quotas} quotas",
+                state.Agents.Count, _s.Options.AgentReregisterTimeout, state.Weights.Count, state.Quotas.Count);
+    }
+
+    private void Start()
+    {
+        var options = _s.Options;
         var time = options.TimeProvider;
         _timers.Add(time.CreateTimer(_ => Post(() => { }), null, options.Allocator.AllocationInterval, options.Allocator.AllocationInterval));
-        _timers.Add(time.CreateTimer(_ => Post(_agents.PingTick), null, options.PingInterval, options.PingInterval));
+        _timers.Add(time.CreateTimer(_ => PingTick(), null, options.PingInterval, options.PingInterval));
         _timers.Add(time.CreateTimer(_ => Post(_frameworks.Heartbeat), null, options.HeartbeatInterval, options.HeartbeatInterval));
         _loop.Start();
+    }
+
+    private void PingTick()
+    {
+        Post(_agents.PingTick);
+        _ = _loop.RunAsync(_agents.ExpireRecoveredAsync).ContinueWith(t =>
+        {
+            if (t.Exception!.GetBaseException() is not ObjectDisposedException) // not a master shutting down
+                _s.Logger.LogError(t.Exception.GetBaseException(), "Removing agents that did not re-register failed; trying again at the next ping");
+        }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>The version this master reports.</summary>
@@ -71,6 +143,9 @@ public sealed class Master : IAsyncDisposable
 
     internal Task Run(Action work) => _loop.Run(work);
 
+    /// <summary>Runs <paramref name="work"/> on the loop, holding it until the work's registry writes are done.</summary>
+    private Task<T> RunHolding<T>(Func<Task<T>> work) => _loop.RunAsync(work);
+
     private void Allocate()
     {
         foreach (var expired in _s.Allocator.ExpiredOffers()) _s.RescindOffer(expired);
@@ -79,6 +154,7 @@ public sealed class Master : IAsyncDisposable
         if (result.AgentsConsidered == 0) return;
         _s.Metrics.ObserveCycle(Stopwatch.GetElapsedTime(started));
         _s.SendOffers(result.Offers);
+        _revocations.AfterCycle();
     }
 
     // ------------------------------------------------------------------ scheduler API
@@ -98,7 +174,8 @@ public sealed class Master : IAsyncDisposable
     /// <exception cref="InvalidMessageException">Malformed call (INVALID_ARGUMENT).</exception>
     /// <exception cref="KeyNotFoundException">Unknown framework (NOT_FOUND).</exception>
     /// <exception cref="InvalidOperationException">Not the framework's current stream (FAILED_PRECONDITION).</exception>
-    internal Task CallAsync(SchedulerCall call, string? streamId) => Run(() =>
+    /// <exception cref="RegistryException">An ACCEPT's reservations or volumes could not be stored (UNAVAILABLE); nothing changed.</exception>
+    internal Task CallAsync(SchedulerCall call, string? streamId) => RunHolding(async () =>
     {
         if (call.Type is SchedulerCall.Types.Type.Subscribe or SchedulerCall.Types.Type.Unknown)
             throw new InvalidMessageException("type", call.Type == SchedulerCall.Types.Type.Unknown ? "is missing" : "SUBSCRIBE goes through the Subscribe rpc");
@@ -109,7 +186,9 @@ public sealed class Master : IAsyncDisposable
             throw new InvalidOperationException($"Framework {framework.Id} is not subscribed; subscribe again");
         if (streamId != connection.StreamId)
             throw new InvalidOperationException($"The bridge-stream-id header ('{streamId}') is not framework {framework.Id}'s current stream");
-        Dispatch(framework, call);
+        if (call.Type == SchedulerCall.Types.Type.Accept) await _offers.AcceptAsync(framework, Require(call.Accept, "accept"));
+        else Dispatch(framework, call);
+        return true;
     });
 
     private void Dispatch(FrameworkRecord framework, SchedulerCall call)
@@ -117,7 +196,6 @@ public sealed class Master : IAsyncDisposable
         switch (call.Type)
         {
             case SchedulerCall.Types.Type.Teardown: _frameworks.Remove(framework); break;
-            case SchedulerCall.Types.Type.Accept: _offers.Accept(framework, Require(call.Accept, "accept")); break;
             case SchedulerCall.Types.Type.Decline: _offers.Decline(framework, Require(call.Decline, "decline")); break;
             case SchedulerCall.Types.Type.Revive: _s.Allocator.Revive(framework.Id, Roles(framework, call.Revive?.Roles, "revive.roles")); break;
             case SchedulerCall.Types.Type.Suppress: _s.Allocator.Suppress(framework.Id, Roles(framework, call.Suppress?.Roles, "suppress.roles")); break;
@@ -145,10 +223,11 @@ public sealed class Master : IAsyncDisposable
 
     /// <summary>The first message of an agent's stream: REGISTER or REREGISTER.</summary>
     /// <exception cref="InvalidMessageException">Not a registration, or a malformed one.</exception>
-    internal Task<AgentId> AgentConnectedAsync(AgentConnection connection, AgentMessage first) => Run(() => first.MessageCase switch
+    /// <exception cref="RegistryException">The agent could not be admitted in the registry (UNAVAILABLE; it retries).</exception>
+    internal Task<AgentId> AgentConnectedAsync(AgentConnection connection, AgentMessage first) => RunHolding(async () => first.MessageCase switch
     {
-        AgentMessage.MessageOneofCase.Register => _agents.Register(connection, first.Register).Id,
-        AgentMessage.MessageOneofCase.Reregister => _agents.Reregister(connection, first.Reregister).Id,
+        AgentMessage.MessageOneofCase.Register => (await _agents.RegisterAsync(connection, first.Register)).Id,
+        AgentMessage.MessageOneofCase.Reregister => (await _agents.ReregisterAsync(connection, first.Reregister)).Id,
         _ => throw new InvalidMessageException("message", $"the first message must be register or reregister, not {first.MessageCase}"),
     });
 
@@ -174,8 +253,9 @@ public sealed class Master : IAsyncDisposable
 
     // ------------------------------------------------------------------ operator API and state
 
-    /// <summary>An operator call (everything but SUBSCRIBE).</summary>
-    internal Task<V1.Operator.Response> OperatorCallAsync(V1.Operator.Call call) => Run(() => _operator.Call(call));
+    /// <summary>An operator call (everything but SUBSCRIBE), answered once its change is in the registry.</summary>
+    /// <exception cref="RegistryException">The change could not be stored (UNAVAILABLE); nothing changed.</exception>
+    internal Task<V1.Operator.Response> OperatorCallAsync(V1.Operator.Call call) => RunHolding(() => _operator.CallAsync(call));
 
     /// <summary>Opens an operator event stream: the state now, then every change.</summary>
     internal Task<(V1.Operator.Response.Types.GetState State, ChannelReader<OperatorEvent> Events, Action Close)> OperatorSubscribeAsync() => Run(() =>
@@ -197,7 +277,7 @@ public sealed class Master : IAsyncDisposable
         return _snapshot;
     });
 
-    /// <summary>Stops the loop and the timers; open streams end.</summary>
+    /// <summary>Stops the loop and the timers; open streams end; the registry is closed if the master opened it.</summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var timer in _timers) timer.Dispose();
@@ -208,6 +288,7 @@ public sealed class Master : IAsyncDisposable
             foreach (var subscriber in _s.OperatorSubscribers) subscriber.Writer.TryComplete();
         });
         await _loop.StopAsync();
+        if (_ownsRegistry) await _s.Registry.DisposeAsync();
     }
 }
 

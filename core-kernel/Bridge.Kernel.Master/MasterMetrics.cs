@@ -26,6 +26,9 @@ public sealed class MasterMetrics
     /// <summary>Offers rescinded by the master (timeout, agent gone, revocation).</summary>
     public long OffersRescinded { get; set; }
 
+    /// <summary>Tasks the master killed to restore a role's quota guarantee (revocation).</summary>
+    public long TasksRevoked { get; set; }
+
     /// <summary>Records one allocation cycle's duration.</summary>
     public void ObserveCycle(TimeSpan duration)
     {
@@ -48,6 +51,7 @@ public sealed class MasterMetrics
         Counter(text, "bridge_master_offers_made_total", "Offers sent to frameworks.", OffersMade);
         Counter(text, "bridge_master_offers_declined_total", "Offers declined by frameworks.", OffersDeclined);
         Counter(text, "bridge_master_offers_rescinded_total", "Offers rescinded by the master.", OffersRescinded);
+        Counter(text, "bridge_master_tasks_revoked_total", "Tasks killed to restore a role's quota guarantee.", TasksRevoked);
         text.Append("# HELP bridge_master_task_state_transitions_total Tasks that reached each state.\n# TYPE bridge_master_task_state_transitions_total counter\n");
         for (var i = 0; i < _taskStates.Length; i++)
             if (Enum.IsDefined((TaskState)i))

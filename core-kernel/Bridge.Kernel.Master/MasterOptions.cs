@@ -1,4 +1,5 @@
 using Bridge.Kernel.Allocation;
+using Bridge.Kernel.Master.Registry;
 
 namespace Bridge.Kernel.Master;
 
@@ -29,6 +30,19 @@ public sealed record MasterOptions
 
     /// <summary>Torn-down frameworks kept for the state API (default: 50, Mesos' <c>max_completed_frameworks</c>).</summary>
     public int MaxCompletedFrameworks { get; init; } = 50;
+
+    /// <summary>Where the master keeps its registry: <c>WORK_DIR/registry.db</c> (SQLite; admitted agents,
+    /// weights, quotas, reservations and volumes survive a restart). Default: null, the registry is in
+    /// memory and lost when the master stops (Mesos <c>--registry=in_memory</c>).</summary>
+    public string? WorkDir { get; init; }
+
+    /// <summary>A registry to use instead of the one <see cref="WorkDir"/> selects; the caller owns and
+    /// disposes it (default: null).</summary>
+    public IRegistry? Registry { get; init; }
+
+    /// <summary>After a restart, how long agents in the registry have to re-register; those that have not
+    /// are removed from it (default: 10 min, Mesos' <c>agent_reregister_timeout</c>).</summary>
+    public TimeSpan AgentReregisterTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The allocator's settings (interval 1 s, refuse 5 s, DRF, ...).</summary>
     public AllocatorOptions Allocator { get; init; } = new();

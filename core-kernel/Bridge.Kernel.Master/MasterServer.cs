@@ -37,7 +37,7 @@ public sealed class MasterServer : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
-        var master = new Master(options, $"{endpoint.Address}:{endpoint.Port}", loggerFactory);
+        var master = await Master.StartAsync(options, $"{endpoint.Address}:{endpoint.Port}", loggerFactory, cancellationToken);
         RpcServer server;
         try
         {

@@ -7,7 +7,9 @@ namespace Bridge.Kernel;
 /// The single-writer loop the master and each agent are built on: work items posted from any
 /// thread run one at a time on one reader, so the state they touch needs no locks. A work item
 /// that throws is logged and the loop goes on. After each batch of queued work the optional
-/// <c>afterBatch</c> runs (the master allocates there).
+/// <c>afterBatch</c> runs (the master allocates there). A work item that must wait for I/O
+/// before its effects may be seen (the master's registry writes) goes through
+/// <see cref="RunAsync{T}"/>, which holds the loop until it is done.
 /// </summary>
 public sealed class EventLoop
 {
@@ -15,6 +17,7 @@ public sealed class EventLoop
     private readonly ILogger _logger;
     private readonly Action? _afterBatch;
     private Task _run = Task.CompletedTask;
+    private Task? _holding;
 
     /// <summary>A loop that logs failures to <paramref name="logger"/>; call <see cref="Start"/> to run it.</summary>
     public EventLoop(ILogger logger, Action? afterBatch = null)
@@ -56,6 +59,43 @@ public sealed class EventLoop
         return true;
     });
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on the loop and holds the loop until the task it returns
+    /// completes: nothing else runs in between, so the work sees and changes the state as if it
+    /// were synchronous, even across its awaits (which continue on the thread pool while the
+    /// loop waits). For work that must wait for I/O, such as a durable write, before it changes
+    /// state; it delays everything queued behind it, so keep it short.
+    /// </summary>
+    /// <returns>The work's result or its exception (<see cref="ObjectDisposedException"/> once the loop is stopped).</returns>
+    public Task<T> RunAsync<T>(Func<Task<T>> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queued = _inbox.Writer.TryWrite(() =>
+        {
+            Task<T> task;
+            try
+            {
+                task = work();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+                return;
+            }
+            if (task.IsCompleted) Complete(task, done);
+            else _holding = task.ContinueWith(t => Complete(t, done), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        });
+        if (!queued) done.SetException(new ObjectDisposedException(nameof(EventLoop)));
+        return done.Task;
+    }
+
+    private static void Complete<T>(Task<T> task, TaskCompletionSource<T> done)
+    {
+        if (task.IsCompletedSuccessfully) done.SetResult(task.Result);
+        else if (task.IsCanceled) done.SetCanceled();
+        else done.SetException(task.Exception!.InnerExceptions);
+    }
+
     /// <summary>Lets queued work finish, then ends the loop.</summary>
     public Task StopAsync()
     {
@@ -67,7 +107,15 @@ public sealed class EventLoop
     {
         while (await _inbox.Reader.WaitToReadAsync())
         {
-            while (_inbox.Reader.TryRead(out var work)) Invoke(work);
+            while (_inbox.Reader.TryRead(out var work))
+            {
+                Invoke(work);
+                if (_holding is { } holding)
+                {
+                    _holding = null;
+                    await holding; // never faults: the outcome went to the caller
+                }
+            }
             if (_afterBatch is { } after) Invoke(after);
         }
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Bridge.Kernel.Agent;
 using Bridge.Kernel.Master;
+using Bridge.Kernel.Master.Registry;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.Host;
@@ -24,10 +25,11 @@ internal static class UpCommand
         var agents = new Option<int>("--agents") { Description = "Number of agents sharing this machine's resources.", DefaultValueFactory = _ => EnvironmentInt("BRIDGE_AGENTS", 1) };
         var workDir = new Option<string>("--work-dir")
         {
-            Description = "Where agents keep sandboxes.",
+            Description = "Where agents keep sandboxes (WORK_DIR/agent-N) and the master its registry (WORK_DIR/master/registry.db).",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BRIDGE_WORK_DIR") ?? Path.Combine(Path.GetTempPath(), "bridge-up"),
         };
-        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir };
+        var offerTimeout = MasterCommand.OfferTimeoutOption();
+        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir, offerTimeout };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var count = parse.GetValue(agents);
@@ -36,9 +38,20 @@ internal static class UpCommand
                 Console.Error.WriteLine("bridge up: --agents must be at least 1");
                 return 2;
             }
-            using var logs = Logging.Create();
-            await using var master = await MasterServer.StartAsync(new MasterOptions(), new IPEndPoint(IPAddress.Loopback, parse.GetValue(port)), logs, cancellationToken);
             var root = parse.GetValue(workDir)!;
+            if (MasterCommand.Options(parse, offerTimeout, Path.Combine(root, "master"), "bridge up") is not { } options) return 2;
+            using var logs = Logging.Create();
+            MasterServer started;
+            try
+            {
+                started = await MasterServer.StartAsync(options, new IPEndPoint(IPAddress.Loopback, parse.GetValue(port)), logs, cancellationToken);
+            }
+            catch (RegistryException e)
+            {
+                Console.Error.WriteLine($"bridge up: {e.Message}");
+                return 1;
+            }
+            await using var master = started;
             var shares = ResourceDetection.Split(ResourceDetection.Detect(root), count);
             var servers = new List<AgentServer>();
             try
@@ -57,6 +70,7 @@ internal static class UpCommand
                 await Task.WhenAll(servers.Select(s => s.Agent.Registered));
                 Console.WriteLine($"bridge {VersionCommand.Describe()} up");
                 Console.WriteLine($"  master   {master.Address}  (scheduler, agent and operator APIs over gRPC; /api/v1/state, /metrics, /health)");
+                Console.WriteLine($"  registry {Path.Combine(root, "master", "registry.db")}");
                 foreach (var s in servers)
                     Console.WriteLine($"  {s.Agent.Hostname,-8} {s.Address}  {s.Agent.Total}  isolation {s.Agent.Isolation}");
                 Console.WriteLine("  not yet here: event bus, services, jobs, YARN bridge (see README)");

@@ -20,7 +20,7 @@ internal sealed class Cluster : IAsyncDisposable
         WorkDir = workDir;
     }
 
-    public MasterServer Master { get; }
+    public MasterServer Master { get; private set; }
     public string WorkDir { get; }
     public IReadOnlyList<AgentServer> Agents => _agents;
 
@@ -28,16 +28,20 @@ internal sealed class Cluster : IAsyncDisposable
 
     /// <summary>A cluster whose master runs on <paramref name="masterTime"/> (allocation, filters, heartbeats); agents use the system clock.</summary>
     public static Task<Cluster> StartAsync(TimeProvider masterTime, params string[] agentResources) =>
-        StartAsync(masterTime, TimeProvider.System, agentResources);
+        StartCoreAsync(new MasterOptions { TimeProvider = masterTime }, TimeProvider.System, agentResources);
+
+    /// <summary>A cluster whose master runs with <paramref name="options"/>; agents use the system clock.</summary>
+    public static Task<Cluster> StartAsync(MasterOptions options, params string[] agentResources) =>
+        StartCoreAsync(options, TimeProvider.System, agentResources);
 
     /// <summary>A cluster whose agents run on <paramref name="agentTime"/> (executor timeouts, update
     /// retries, kill grace periods); the master uses the system clock.</summary>
     public static Task<Cluster> StartWithAgentClockAsync(TimeProvider agentTime, params string[] agentResources) =>
-        StartAsync(TimeProvider.System, agentTime, agentResources);
+        StartCoreAsync(new MasterOptions(), agentTime, agentResources);
 
-    private static async Task<Cluster> StartAsync(TimeProvider masterTime, TimeProvider agentTime, string[] agentResources)
+    private static async Task<Cluster> StartCoreAsync(MasterOptions options, TimeProvider agentTime, string[] agentResources)
     {
-        var master = await MasterServer.StartAsync(new MasterOptions { TimeProvider = masterTime }, new IPEndPoint(IPAddress.Loopback, 0));
+        var master = await MasterServer.StartAsync(options, new IPEndPoint(IPAddress.Loopback, 0));
         var cluster = new Cluster(master, Path.Combine(Path.GetTempPath(), "bridge-e2e", Guid.NewGuid().ToString("N")[..8]));
         var i = 0;
         foreach (var resources in agentResources.Length == 0 ? ["cpus:2;mem:1024;disk:1024;ports:[31000-31100]"] : agentResources)
@@ -52,6 +56,15 @@ internal sealed class Cluster : IAsyncDisposable
             await agent.Agent.Registered.WaitAsync(TimeSpan.FromSeconds(30));
         }
         return cluster;
+    }
+
+    /// <summary>Stops the master and starts a new one with <paramref name="options"/> on the same port; agents keep
+    /// running and re-register with it when they reconnect.</summary>
+    public async Task RestartMasterAsync(MasterOptions options)
+    {
+        var endpoint = new IPEndPoint(IPAddress.Loopback, Master.Address.Port);
+        await Master.DisposeAsync();
+        Master = await MasterServer.StartAsync(options, endpoint);
     }
 
     /// <summary>Stops agent <paramref name="index"/> without killing its tasks (as a crashed or
@@ -88,6 +101,7 @@ internal class RecordingScheduler : Scheduler.Scheduler
 {
     public Channel<Offer> Offers { get; } = Channel.CreateUnbounded<Offer>();
     public Channel<TaskStatus> Updates { get; } = Channel.CreateUnbounded<TaskStatus>();
+    public Channel<AgentID> AgentFailures { get; } = Channel.CreateUnbounded<AgentID>();
     public TaskCompletionSource<FrameworkID> Subscribed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public override Task SubscribedAsync(SchedulerDriver driver, FrameworkID frameworkId, bool reconnected)
@@ -105,6 +119,12 @@ internal class RecordingScheduler : Scheduler.Scheduler
     public override Task UpdateAsync(SchedulerDriver driver, TaskStatus status)
     {
         Updates.Writer.TryWrite(status);
+        return Task.CompletedTask;
+    }
+
+    public override Task FailureAsync(SchedulerDriver driver, AgentID agentId, ExecutorID? executorId, int? status)
+    {
+        if (executorId is null) AgentFailures.Writer.TryWrite(agentId);
         return Task.CompletedTask;
     }
 

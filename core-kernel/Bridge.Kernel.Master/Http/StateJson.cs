@@ -10,7 +10,7 @@ namespace Bridge.Kernel.Master.Http;
 /// <c>GET /api/v1/state</c>: the master's state as JSON for humans and tools, in the spirit of
 /// Mesos' <c>/state</c>: resources as <c>{"cpus": 2, "mem": 1024, "ports": "[31000-32000]"}</c>
 /// (cpus in cores, mem and disk in MB), states by their Mesos names, times in Unix seconds.
-/// Shape: <c>{master, agents[], unreachable_agents[], frameworks[], completed_frameworks[], tasks[],
+/// Shape: <c>{master, agents[], unreachable_agents[], recovered_agents[], frameworks[], completed_frameworks[], tasks[],
 /// unreachable_tasks[], completed_tasks[], roles[]}</c>; docs/kernel.md lists every field.
 /// </summary>
 public static class StateJson
@@ -43,13 +43,8 @@ public static class StateJson
         json.WriteNumber("time", snapshot.TakenAt.ToUnixTimeMilliseconds() / 1000.0);
         json.WriteEndObject();
         Array(json, "agents", state.GetAgents.Agents, a => Agent(json, a));
-        Array(json, "unreachable_agents", state.GetAgents.UnreachableAgents, a =>
-        {
-            json.WriteStartObject();
-            json.WriteString("id", a.Id?.Value);
-            json.WriteString("hostname", a.Hostname);
-            json.WriteEndObject();
-        });
+        Array(json, "unreachable_agents", state.GetAgents.UnreachableAgents, a => AgentInfo(json, a));
+        Array(json, "recovered_agents", state.GetAgents.RecoveredAgents, a => AgentInfo(json, a));
         Array(json, "frameworks", state.GetFrameworks.Frameworks, f => Framework(json, f));
         Array(json, "completed_frameworks", state.GetFrameworks.CompletedFrameworks, f => Framework(json, f));
         Array(json, "tasks", state.GetTasks.Tasks, t => Task(json, t));
@@ -87,6 +82,15 @@ public static class StateJson
                 _ => a.Text?.Value,
             });
         json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void AgentInfo(Utf8JsonWriter json, AgentInfo agent)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", agent.Id?.Value);
+        json.WriteString("hostname", agent.Hostname);
+        json.WriteString("address", agent.Address);
         json.WriteEndObject();
     }
 

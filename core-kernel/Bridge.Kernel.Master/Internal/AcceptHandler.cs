@@ -2,6 +2,7 @@ using Bridge.Kernel.Allocation;
 using Bridge.Kernel.Protocol;
 using Bridge.Kernel.V1;
 using Bridge.Kernel.V1.Agent;
+using Task = System.Threading.Tasks.Task;
 using Call = Bridge.Kernel.V1.Scheduler.Call;
 using OperatorEvent = Bridge.Kernel.V1.Operator.Event;
 using Reason = Bridge.Kernel.V1.TaskStatus.Types.Reason;
@@ -16,7 +17,8 @@ namespace Bridge.Kernel.Master.Internal;
 /// (invalid ones get TASK_ERROR with REASON_TASK_INVALID and the rest still launch, as in Mesos;
 /// a task group is all or nothing), checks that the tasks fit in what the offers hold, hands the
 /// operations to the allocator, and sends the launches to the agent. What is not used returns to
-/// the pool with the call's filters.
+/// the pool with the call's filters. RESERVE, UNRESERVE, CREATE and DESTROY change the agent's
+/// checkpointed resources: the new ones are written to the registry before anything is applied.
 /// </summary>
 internal sealed class AcceptHandler(MasterState s)
 {
@@ -33,7 +35,7 @@ internal sealed class AcceptHandler(MasterState s)
         s.Version++;
     }
 
-    public void Accept(FrameworkRecord framework, Call.Types.Accept accept)
+    public async Task AcceptAsync(FrameworkRecord framework, Call.Types.Accept accept)
     {
         var filters = ToFilters(accept.Filters, "accept.filters");
         var operations = accept.Operations;
@@ -52,7 +54,16 @@ internal sealed class AcceptHandler(MasterState s)
         var role = offers[0]!.Role;
         var offered = offers.Aggregate(Resources.Empty, (sum, o) => sum.Plus(o!.Resources));
         var plan = Plan(framework, agent, offered, operations);
-        var result = s.Allocator.Accept(offers.Select(o => o!.Id).ToList(), plan.Operations, filters);
+        var ids = offers.Select(o => o!.Id).ToList();
+        if (plan.ChangesTotal && s.Allocator.PreviewAccept(ids, plan.Operations) is { Result.Succeeded: true } preview)
+        {
+            // Reservations and volumes are stored before they are applied; if the write fails the call
+            // fails and the offers stay outstanding, as if it had not been made.
+            var checkpointed = Checkpoints.Of(preview.AgentTotal);
+            await s.Registry.PutAgentAsync(agent.ToRegistry(checkpointed));
+            agent.Checkpointed = checkpointed;
+        }
+        var result = s.Allocator.Accept(ids, plan.Operations, filters);
         if (!result.Succeeded)
         {
             // The checks above passed but the allocator refused (a reservation that does not fit, say):
@@ -61,8 +72,7 @@ internal sealed class AcceptHandler(MasterState s)
             foreach (var (task, _) in plan.Launches) Error(framework, agent.Id, task.TaskId, Reason.TaskInvalid, result.Error!);
             return;
         }
-        if (plan.ChangesTotal)
-            agent.Connection?.Send(new MasterMessage { CheckpointResources = new() { Resources = { ResourceConversion.ToWire(s.Allocator.GetTotal(agent.Id).Reserved) } } });
+        if (plan.ChangesTotal) MasterState.SendCheckpoint(agent);
         foreach (var launch in plan.Launches) Launch(framework, agent, role, launch);
         // A task group goes to the agent whole, in one message, as Mesos' RunTaskGroupMessage.
         foreach (var group in plan.Launches.Where(l => l.Plan.Group is not null).GroupBy(l => l.Plan.Group!))

@@ -1,3 +1,4 @@
+using Bridge.Kernel.Master.Registry;
 using Bridge.Kernel.Protocol;
 using Bridge.Kernel.V1;
 using Bridge.Kernel.V1.Agent;
@@ -9,7 +10,7 @@ using SchedulerEvent = Bridge.Kernel.V1.Scheduler.Event;
 namespace Bridge.Kernel.Master.Internal;
 
 /// <summary>
-/// Agent lifecycle: REGISTER (a new id), REREGISTER (after an agent restart, a partition or a
+/// Agent lifecycle: REGISTER (a new id, admitted in the registry), REREGISTER (after an agent restart, a partition or a
 /// master restart: the agent's tasks and frameworks are taken back), pings every
 /// <see cref="MasterOptions.PingInterval"/> with <see cref="MasterOptions.MaxMissedPings"/> allowed
 /// misses, and marking an agent unreachable (rate-limited): its offers are rescinded, its tasks
@@ -20,11 +21,13 @@ internal sealed class AgentHandler(MasterState s)
 {
     private readonly Queue<DateTimeOffset> _recentRemovals = new();
 
-    public AgentRecord Register(AgentConnection connection, AgentMessage.Types.Register register)
+    public async Task<AgentRecord> RegisterAsync(AgentConnection connection, AgentMessage.Types.Register register)
     {
         var info = register.AgentInfo ?? throw new InvalidMessageException("register.agent_info", "is missing");
         var (total, attributes) = Validate(info, "register.agent_info");
         var id = s.NewAgentId();
+        // Admitted once the registry has it (Mesos' AdmitSlave): a master restarted later knows the id.
+        await s.Registry.PutAgentAsync(new RegisteredAgent(id, info.Hostname, info.Address, Resources.Empty));
         info.Id = new AgentID { Value = id.Value };
         var agent = new AgentRecord(id, info, register.Version, s.Now) { Connection = connection };
         s.Agents.Add(id, agent);
@@ -35,30 +38,72 @@ internal sealed class AgentHandler(MasterState s)
         return agent;
     }
 
-    public AgentRecord Reregister(AgentConnection connection, AgentMessage.Types.Reregister reregister)
+    /// <summary>
+    /// REREGISTER. The master's record of the agent's checkpointed resources (from this run, or from
+    /// the registry after a restart) wins over the agent's own; an agent the master does not know at
+    /// all is admitted with what it reports. Written to the registry first when anything it keeps changed.
+    /// </summary>
+    public async Task<AgentRecord> ReregisterAsync(AgentConnection connection, AgentMessage.Types.Reregister reregister)
     {
         var info = reregister.AgentInfo ?? throw new InvalidMessageException("reregister.agent_info", "is missing");
         if (IdValidation.Validate(info.Id?.Value) is { } idError) throw new InvalidMessageException("reregister.agent_info.id", idError);
-        var (total, attributes) = Validate(info, "reregister.agent_info");
-        var checkpointed = ResourceConversion.ToModel(reregister.CheckpointedResources, "reregister.checkpointed_resources");
-        // Reservations and volumes the agent checkpointed replace their unreserved counterparts in its total.
-        if (!checkpointed.IsEmpty && total.TryMinus(checkpointed.ToUnreserved(), out var rest)) total = rest.Plus(checkpointed);
+        var (reported, attributes) = Validate(info, "reregister.agent_info");
+        var reportedCheckpoint = Checkpoints.Of(ResourceConversion.ToModel(reregister.CheckpointedResources, "reregister.checkpointed_resources"));
         var id = new AgentId(info.Id!.Value);
-        if (s.Agents.TryGetValue(id, out var agent))
+        s.Agents.TryGetValue(id, out var agent);
+        s.Recovered.TryGetValue(id, out var recovered);
+        var stored = agent?.Checkpointed ?? recovered?.Checkpointed;
+        var (total, checkpointed) = Admit(id, reported, stored, reportedCheckpoint);
+        var record = new RegisteredAgent(id, info.Hostname, info.Address, checkpointed);
+        var known = agent is not null ? agent.ToRegistry(agent.Checkpointed) : recovered;
+        if (known != record) await s.Registry.PutAgentAsync(record);
+
+        s.Recovered.Remove(id);
+        if (agent is not null)
         {
             agent.Connection?.Close();
             if (agent.Reachable) Forget(agent); // a restarted agent process: take its state afresh
         }
-        agent = new AgentRecord(id, info, reregister.Version, agent?.RegisteredAt ?? s.Now) { Connection = connection };
+        agent = new AgentRecord(id, info, reregister.Version, agent?.RegisteredAt ?? s.Now) { Connection = connection, Checkpointed = checkpointed };
         s.Agents[id] = agent;
         s.Allocator.AddAgent(id, info.Hostname, total, attributes);
         foreach (var fw in reregister.Frameworks) Recover(fw);
         foreach (var executor in reregister.Executors) RecoverExecutor(agent, executor);
         foreach (var task in reregister.Tasks) RecoverTask(agent, task);
-        s.Logger.LogInformation("Agent {Agent} re-registered from {Hostname} with {Tasks} tasks", id, info.Hostname, reregister.Tasks.Count);
+        s.Logger.LogInformation("Agent {Agent} re-registered from {Hostname} with {Tasks} tasks{Recovered}", id, info.Hostname, reregister.Tasks.Count,
+            recovered is not null ? " (from the registry)" : "");
         connection.Send(new MasterMessage { Reregistered = new() { AgentId = info.Id, MasterInfo = s.Info } });
+        if (!checkpointed.Equals(reportedCheckpoint)) MasterState.SendCheckpoint(agent);
         s.Publish(new OperatorEvent { Type = OperatorEvent.Types.Type.AgentAdded, AgentAdded = new() { Agent = StateView.Agent(s, agent) } });
         return agent;
+    }
+
+    /// <summary>The agent's total and checkpointed resources: the master's record if it fits what the
+    /// agent reports, else the agent's own account, else none.</summary>
+    private (Resources Total, Resources Checkpointed) Admit(AgentId id, Resources reported, Resources? stored, Resources reportedCheckpoint)
+    {
+        if (stored is not null && Checkpoints.TryApply(reported, stored, out var total)) return (total, stored);
+        if (stored is not null)
+            s.Logger.LogWarning("Agent {Agent} no longer has what its checkpointed resources {Checkpointed} were made from ({Resources}); using its own account",
+                id, stored, reported);
+        if (Checkpoints.TryApply(reported, reportedCheckpoint, out total)) return (total, reportedCheckpoint);
+        return (reported, Resources.Empty);
+    }
+
+    /// <summary>After a restart, agents in the registry that did not re-register within
+    /// <see cref="MasterOptions.AgentReregisterTimeout"/> are removed from it (their ids are admitted
+    /// again, as unknown agents, if they come back later).</summary>
+    public async Task<bool> ExpireRecoveredAsync()
+    {
+        if (s.Recovered.Count == 0 || s.Now < s.RecoveredDeadline) return false;
+        foreach (var id in s.Recovered.Keys.ToList())
+        {
+            await s.Registry.RemoveAgentAsync(id);
+            s.Recovered.Remove(id);
+            s.Logger.LogWarning("Agent {Agent} did not re-register within {Timeout}; removed from the registry", id, s.Options.AgentReregisterTimeout);
+            s.Version++;
+        }
+        return true;
     }
 
     private (Resources, Attributes) Validate(AgentInfo info, string field)

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Bridge.Kernel.Allocation;
+using Bridge.Kernel.Master.Registry;
 using Bridge.Kernel.Protocol;
 using Bridge.Kernel.V1;
 using Google.Protobuf;
@@ -15,7 +16,7 @@ namespace Bridge.Kernel.Master.Internal;
 /// Everything the master's loop owns, and the small helpers every handler shares (sending events,
 /// making status updates). Touched only from the loop: no locks.
 /// </summary>
-internal sealed class MasterState(MasterOptions options, MasterInfo info, ILogger logger, MasterMetrics metrics)
+internal sealed class MasterState(MasterOptions options, MasterInfo info, ILogger logger, MasterMetrics metrics, IRegistry registry)
 {
     private long _nextFramework;
     private long _nextAgent;
@@ -33,6 +34,21 @@ internal sealed class MasterState(MasterOptions options, MasterInfo info, ILogge
     public Queue<FrameworkRecord> CompletedFrameworks { get; } = new();
     public Dictionary<AgentId, AgentRecord> Agents { get; } = new();
     public List<Channel<OperatorEvent>> OperatorSubscribers { get; } = new();
+
+    /// <summary>The durable store: every change to what it keeps is written there before it is applied here.</summary>
+    public IRegistry Registry { get; } = registry;
+
+    /// <summary>Agents in the registry that have not re-registered since this master started.</summary>
+    public Dictionary<AgentId, RegisteredAgent> Recovered { get; } = new();
+
+    /// <summary>When agents still in <see cref="Recovered"/> are removed from the registry.</summary>
+    public DateTimeOffset RecoveredDeadline { get; set; }
+
+    /// <summary>Role weights set by operators (as stored in the registry).</summary>
+    public Dictionary<string, double> Weights { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Role quotas set by operators (as stored in the registry).</summary>
+    public Dictionary<string, Quota> Quotas { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Bumped on every change, so readers know whether a cached state view is stale.</summary>
     public long Version { get; set; }
@@ -138,6 +154,11 @@ internal sealed class MasterState(MasterOptions options, MasterInfo info, ILogge
                 Rescind = new SchedulerEvent.Types.Rescind { OfferId = new OfferID { Value = offer.Id.Value } },
             });
     }
+
+    /// <summary>Tells an agent its checkpointed resources (after an operation changed them, or when it
+    /// re-registered with others than the registry's).</summary>
+    public static void SendCheckpoint(AgentRecord agent) =>
+        agent.Connection?.Send(new V1.Agent.MasterMessage { CheckpointResources = new() { Resources = { ResourceConversion.ToWire(agent.Checkpointed) } } });
 
     /// <summary>Moves a task out of the live set into the framework's completed list (bounded).</summary>
     public void Complete(TaskRecord task)

@@ -45,6 +45,9 @@ internal sealed class TaskRecord(V1.Task task, Resources resources)
     public string Role => Task.Role;
     public TaskState State => Task.State;
     public bool IsTerminal => TaskStates.IsTerminal(Task.State);
+
+    /// <summary>Set when the master killed the task to restore a quota guarantee: its TASK_KILLED is reported as preempted.</summary>
+    public Allocation.Revocation? Revoked { get; set; }
 }
 
 /// <summary>A custom executor running on an agent: its resources are held while it lives.</summary>
@@ -71,6 +74,13 @@ internal sealed class AgentRecord(AgentId id, AgentInfo info, string version, Da
     public ulong PingSequence { get; set; }
     public Dictionary<(FrameworkId, TaskId), TaskRecord> Tasks { get; } = new();
     public Dictionary<(FrameworkId, ExecutorId), ExecutorRecord> Executors { get; } = new();
+
+    /// <summary>Its dynamic reservations and volumes, as last committed to the registry.</summary>
+    public Resources Checkpointed { get; set; } = Resources.Empty;
+
     public string Hostname => Info.Hostname;
+
+    /// <summary>What the registry keeps of it, with <paramref name="checkpointed"/> as its checkpointed resources.</summary>
+    public Registry.RegisteredAgent ToRegistry(Resources checkpointed) => new(Id, Info.Hostname, Info.Address, checkpointed);
     public bool Connected => Connection is { IsClosed: false };
 }

@@ -80,6 +80,8 @@ internal static class StateView
         foreach (var agent in s.Agents.Values)
             if (agent.Reachable) agents.Agents.Add(Agent(s, agent, offersByAgent[agent.Id]));
             else agents.UnreachableAgents.Add(agent.Info);
+        foreach (var recovered in s.Recovered.Values.OrderBy(a => a.Id.Value, StringComparer.Ordinal))
+            agents.RecoveredAgents.Add(new AgentInfo { Id = new AgentID { Value = recovered.Id.Value }, Hostname = recovered.Hostname, Address = recovered.Address });
         return new Response.Types.GetState { GetTasks = tasks, GetFrameworks = frameworks, GetAgents = agents };
     }
 

@@ -36,6 +36,7 @@ internal sealed class TaskHandler(MasterState s)
             framework.Tasks[taskId] = task;
             agent.Tasks[(frameworkId, taskId)] = task;
             var wasTerminal = task.IsTerminal;
+            RevocationHandler.Annotate(task, status);
             // The latest state moves on; an older update delivered late does not move a terminal task back.
             if (!wasTerminal) task.Task.State = status.State;
             if (status.HasReason) task.Task.StatusReason = status.Reason;
