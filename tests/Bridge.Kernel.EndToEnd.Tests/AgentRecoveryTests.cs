@@ -117,4 +117,28 @@ public class AgentRecoveryTests
         var failed = await framework.Scheduler.WaitForAsync("orphan", TaskState.TaskFailed);
         Assert.Equal(TaskStatus.Types.Reason.ExecutorTerminated, failed.Reason);
     }
+
+    [Fact]
+    public async Task TaskTheRestartedAgentNoLongerKnows_IsReportedLostByTheMaster()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await using var framework = await Framework.StartAsync(cluster, Checkpointing());
+        var offer = await framework.Scheduler.NextOfferAsync();
+        await framework.Driver.LaunchAsync(offer, [Framework.Command("forgotten", "echo $$ > pid; exec sleep 600")]);
+        await framework.Scheduler.WaitForAsync("forgotten", TaskState.TaskRunning);
+        var pid = await PidAsync(Path.Combine(Sandbox(cluster, framework, "forgotten"), "pid"));
+        var workDir = cluster.Agents[0].Agent.WorkDir;
+
+        await cluster.RestartAgentAsync(0, async () =>
+        {
+            // The agent comes back with its id but without the task's checkpoints.
+            Directory.Delete(Path.Combine(workDir, "meta", "frameworks"), recursive: true);
+            System.Diagnostics.Process.GetProcessById(pid).Kill();
+            await CustomExecutorTests.WaitUntilAsync(() => !Alive(pid));
+        });
+
+        var lost = await framework.Scheduler.WaitForAsync("forgotten", TaskState.TaskLost);
+        Assert.Equal(TaskStatus.Types.Reason.AgentRestarted, lost.Reason);
+        Assert.Equal(TaskStatus.Types.Source.Master, lost.Source);
+    }
 }

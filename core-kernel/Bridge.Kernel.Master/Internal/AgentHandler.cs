@@ -59,6 +59,8 @@ internal sealed class AgentHandler(MasterState s)
         if (known != record) await s.Registry.PutAgentAsync(record);
 
         s.Recovered.Remove(id);
+        var reportedTasks = reregister.Tasks.Select(t => (t.FrameworkId?.Value, t.TaskId?.Value)).ToHashSet();
+        var missing = agent is null ? [] : agent.Tasks.Values.Where(t => !t.IsTerminal && !reportedTasks.Contains((t.FrameworkId.Value, t.Id.Value))).ToList();
         if (agent is not null)
         {
             agent.Connection?.Close();
@@ -70,6 +72,7 @@ internal sealed class AgentHandler(MasterState s)
         foreach (var fw in reregister.Frameworks) Recover(fw);
         foreach (var executor in reregister.Executors) RecoverExecutor(agent, executor);
         foreach (var task in reregister.Tasks) RecoverTask(agent, task);
+        foreach (var task in missing) Vanished(agent, task);
         s.Logger.LogInformation("Agent {Agent} re-registered from {Hostname} with {Tasks} tasks{Recovered}", id, info.Hostname, reregister.Tasks.Count,
             recovered is not null ? " (from the registry)" : "");
         connection.Send(new MasterMessage { Reregistered = new() { AgentId = info.Id, MasterInfo = s.Info } });
@@ -156,6 +159,22 @@ internal sealed class AgentHandler(MasterState s)
         if (wasLost)
             // The framework was told TASK_LOST (it is not partition-aware) and has moved on: the task is killed.
             agent.Connection?.Send(new MasterMessage { KillTask = new() { FrameworkId = task.FrameworkId, TaskId = task.TaskId } });
+    }
+
+    /// <summary>A task the master had on the agent that the re-registering agent does not know (its
+    /// launch was lost, or the agent lost its checkpoints): the framework hears TASK_GONE
+    /// (partition-aware) or TASK_LOST, with REASON_AGENT_RESTARTED, so it can launch it again.</summary>
+    private void Vanished(AgentRecord agent, TaskRecord task)
+    {
+        if (!s.Frameworks.TryGetValue(task.FrameworkId, out var framework)) return;
+        var state = framework.PartitionAware ? TaskState.TaskGone : TaskState.TaskLost;
+        var status = s.MasterStatus(task.Task.TaskId, agent.Id, state, Reason.AgentRestarted, $"Agent {agent.Hostname} re-registered without this task");
+        task.Task.State = state;
+        task.Task.StatusReason = Reason.AgentRestarted;
+        task.Task.Statuses.Add(status);
+        framework.Tasks[task.Id] = task; // Complete moves it from the live set
+        s.Complete(task);
+        s.SendUpdate(framework, status, state);
     }
 
     /// <summary>Drops what the master knew of an agent before it re-registers with its own account.</summary>
