@@ -102,6 +102,7 @@ internal class RecordingScheduler : Scheduler.Scheduler
     public Channel<Offer> Offers { get; } = Channel.CreateUnbounded<Offer>();
     public Channel<TaskStatus> Updates { get; } = Channel.CreateUnbounded<TaskStatus>();
     public Channel<AgentID> AgentFailures { get; } = Channel.CreateUnbounded<AgentID>();
+    public Channel<OfferID> Rescinded { get; } = Channel.CreateUnbounded<OfferID>();
     public TaskCompletionSource<FrameworkID> Subscribed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public override Task SubscribedAsync(SchedulerDriver driver, FrameworkID frameworkId, bool reconnected)
@@ -119,6 +120,12 @@ internal class RecordingScheduler : Scheduler.Scheduler
     public override Task UpdateAsync(SchedulerDriver driver, TaskStatus status)
     {
         Updates.Writer.TryWrite(status);
+        return Task.CompletedTask;
+    }
+
+    public override Task RescindAsync(SchedulerDriver driver, OfferID offerId)
+    {
+        Rescinded.Writer.TryWrite(offerId);
         return Task.CompletedTask;
     }
 
