@@ -368,7 +368,11 @@ public sealed class Agent : IAsyncDisposable
             {
                 var own = tasks.Where(t => t.ExecutorId?.Value == executor.Executor.ExecutorId.Value).ToList();
                 if (framework.Info.Checkpoint) _executors.Recover(frameworkId, executor, own);
-                else Abandon(executor.ContainerId, own, ContainerLimitsOf(executor.Executor.Resources));
+                else
+                {
+                    Abandon(executor.ContainerId, own, ContainerLimitsOf(executor.Executor.Resources));
+                    _checkpoints.RemoveExecutor(frameworkId, new ExecutorId(executor.Executor.ExecutorId.Value));
+                }
             }
             foreach (var task in tasks.Where(t => !TaskStates.IsTerminal(t.State)))
             {
