@@ -95,6 +95,13 @@ public sealed class EchoService : ServiceBase
         return new EchoReply();
     }
 
+    public async Task<EchoReply> WasStarted(EchoRequest request, ServerCallContext context)
+    {
+        var seen = Signal(_started, request.Message);
+        var yes = await Task.WhenAny(seen.Task, Task.Delay(TimeSpan.FromMilliseconds(request.DelayMs), _time, context.CancellationToken)) == seen.Task;
+        return new EchoReply { Message = yes ? "yes" : "no" };
+    }
+
     public async Task<EchoReply> WasCancelled(EchoRequest request, ServerCallContext context)
     {
         var seen = Signal(_cancelled, request.Message);

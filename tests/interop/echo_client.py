@@ -161,7 +161,8 @@ def case_deadline_propagated(stub):
 def case_cancel(stub):
     tag = "cancel-" + uuid.uuid4().hex
     future = stub.WaitForCancel.future(Req(message=tag), timeout=30)
-    time.sleep(0.3)
+    # Cancel only once the call reached the server's handler (not after a lucky sleep).
+    check_equal("WasStarted", "yes", stub.WasStarted(Req(message=tag, delay_ms=8000), timeout=TIMEOUT).message)
     check(not future.done(), "WaitForCancel before cancel", "still running",
           "done: %r" % (future.exception(),) if future.done() else None)
     check_equal("future.cancel()", True, future.cancel())

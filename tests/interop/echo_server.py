@@ -111,6 +111,7 @@ class EchoServicer(echo_pb2_grpc.EchoServicer):
 
     def __init__(self):
         self.cancelled_tags = CancelledTags()
+        self.started_tags = CancelledTags()
 
     def Unary(self, request, context):
         remaining_ms = deadline_remaining_ms(context)
@@ -161,6 +162,7 @@ class EchoServicer(echo_pb2_grpc.EchoServicer):
 
     def WaitForCancel(self, request, context):
         echo_metadata(context)
+        self.started_tags.add(request.message)
         ended = threading.Event()
         if not context.add_callback(ended.set):
             ended.set()  # the call had already terminated
@@ -169,6 +171,10 @@ class EchoServicer(echo_pb2_grpc.EchoServicer):
         self.cancelled_tags.add(request.message)
         # The call is over (cancelled or past its deadline); grpcio discards this.
         context.abort(grpc.StatusCode.CANCELLED, "cancelled")
+
+    def WasStarted(self, request, context):
+        seen = self.started_tags.wait_for(request.message, max(request.delay_ms, 0) / 1000.0)
+        return echo_pb2.EchoReply(message="yes" if seen else "no")
 
     def WasCancelled(self, request, context):
         echo_metadata(context)
