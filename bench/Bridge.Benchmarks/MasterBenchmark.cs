@@ -49,9 +49,11 @@ public static class MasterBenchmark
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(taskSeconds);
         var inv = CultureInfo.InvariantCulture;
         var recorder = new Recorder();
+        using var gcPauses = new GcPauses();
         var master = new MasterService(new MasterOptions { MasterId = "bench", Hostname = "bench" }, "bench:0");
+        await using var clock = new TaskClock();
         var setup = Stopwatch.StartNew();
-        var simAgents = Enumerable.Range(0, agents).Select(i => new SimulatedAgent(master, i, recorder, TimeSpan.FromSeconds(taskSeconds))).ToList();
+        var simAgents = Enumerable.Range(0, agents).Select(i => new SimulatedAgent(master, i, recorder, clock, TimeSpan.FromSeconds(taskSeconds))).ToList();
         await Task.WhenAll(simAgents.Select(a => a.RegisterAsync()));
         var agentLoops = simAgents.Select(a => Task.Run(a.RunAsync)).ToList();
         output.WriteLine(string.Create(inv, $"setup: {agents} agents ({SimulatedAgent.Resources}) registered in {setup.Elapsed.TotalSeconds:F1} s; load {LaunchBenchmark.LoadAverage()}"));
@@ -77,6 +79,7 @@ public static class MasterBenchmark
         var allocatedBefore = GC.GetTotalAllocatedBytes();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var windowStart = Stopwatch.GetTimestamp();
+        var windowStartUtc = DateTime.UtcNow;
         var window = TimeSpan.FromSeconds(seconds);
         var step = TimeSpan.FromSeconds(Math.Min(5, seconds));
         var receivedBefore = recorder.Received;
@@ -90,8 +93,9 @@ public static class MasterBenchmark
         var rest = window - Stopwatch.GetElapsedTime(windowStart);
         if (rest > TimeSpan.Zero) await Task.Delay(rest);
         var windowEnd = Stopwatch.GetTimestamp();
+        var windowEndUtc = DateTime.UtcNow;
         foreach (var f in simFrameworks) f.StopLaunching();
-        var gcLine = $"gc in the window: {GC.CollectionCount(0) - gen0Before} gen0, {GC.CollectionCount(1) - gen1Before} gen1, {GC.CollectionCount(2) - gen2Before} gen2 collections, {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:F0} ms paused; heap {GC.GetTotalMemory(false) / 1048576} MB; {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1048576} MB allocated; {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F1} s of CPU (master and simulation)";
+        var gcLine = $"gc in the window: {GC.CollectionCount(0) - gen0Before} gen0, {GC.CollectionCount(1) - gen1Before} gen1, {GC.CollectionCount(2) - gen2Before} gen2 collections, {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:F0} ms paused ({(GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds / seconds:P0} of the window); heap {GC.GetTotalMemory(false) / 1048576} MB; {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1048576} MB allocated; {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F1} s of CPU (master and simulation)";
         // Let the launches accepted so far arrive (bounded: a master that fell far behind shows up as outstanding).
         var drain = Stopwatch.StartNew();
         while (recorder.Outstanding > 0 && drain.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
@@ -107,6 +111,9 @@ public static class MasterBenchmark
             $"ramp (not in the result): {ramp.Count} launches, overhead p50={Percentiles.Of(ramp, 50):F1} ms p99={Percentiles.Of(ramp, 99):F1} ms max={(ramp.Count > 0 ? ramp[^1] : double.NaN):F1} ms"));
         PrintSlices(measured, windowStart, step, output);
         output.WriteLine(gcLine);
+        var pauses = gcPauses.Between(windowStartUtc, windowEndUtc);
+        if (pauses.Count > 0)
+            output.WriteLine(string.Create(inv, $"gc pauses in the window: {pauses.Count}, p50={Percentiles.Of(pauses, 50):F0} ms max={pauses[^1]:F0} ms (the simulated frameworks stop too, so a pause only delays the launches already in flight)"));
         output.WriteLine(string.Create(inv,
             $"totals: {launches.Count} launches, {recorder.Updates(TaskState.TaskRunning)} TASK_RUNNING, {recorder.Updates(TaskState.TaskFinished)} TASK_FINISHED, {recorder.RescindCount} rescinds, {outstanding} launches not delivered, {recorder.Errors.Count} errors"));
         foreach (var error in recorder.Errors.Take(5)) output.WriteLine($"error: {error}");

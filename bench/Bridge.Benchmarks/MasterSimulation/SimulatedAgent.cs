@@ -20,7 +20,7 @@ namespace Bridge.Benchmarks.MasterSimulation;
 /// Receiving a RUN_TASK records the launch overhead: the framework put the Stopwatch timestamp of
 /// its ACCEPT call in the task's <c>data</c>.
 /// </summary>
-internal sealed class SimulatedAgent(MasterService master, int index, Recorder recorder, TimeSpan meanTaskTime)
+internal sealed class SimulatedAgent(MasterService master, int index, Recorder recorder, TaskClock clock, TimeSpan meanTaskTime)
 {
     private sealed class SimTask(FrameworkID framework, TaskID task)
     {
@@ -85,7 +85,7 @@ internal sealed class SimulatedAgent(MasterService master, int index, Recorder r
             runFor = meanTaskTime * (0.5 + _random.NextDouble());
             SendUpdate(task, TaskState.TaskRunning);
         }
-        Task.Delay(runFor).ContinueWith(_ => Finish(task), TaskScheduler.Default);
+        clock.At(runFor, () => Finish(task));
     }
 
     private void Finish(SimTask task)
