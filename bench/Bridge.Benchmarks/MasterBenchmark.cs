@@ -47,81 +47,110 @@ public static class MasterBenchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(frameworks, 1);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(seconds);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(taskSeconds);
-        var inv = CultureInfo.InvariantCulture;
         var recorder = new Recorder();
         using var gcPauses = new GcPauses();
         var master = new MasterService(new MasterOptions { MasterId = "bench", Hostname = "bench" }, "bench:0");
         await using var clock = new TaskClock();
-        var setup = Stopwatch.StartNew();
-        var simAgents = Enumerable.Range(0, agents).Select(i => new SimulatedAgent(master, i, recorder, clock, TimeSpan.FromSeconds(taskSeconds))).ToList();
-        await Task.WhenAll(simAgents.Select(a => a.RegisterAsync()));
-        var agentLoops = simAgents.Select(a => Task.Run(a.RunAsync)).ToList();
-        output.WriteLine(string.Create(inv, $"setup: {agents} agents ({SimulatedAgent.Resources}) registered in {setup.Elapsed.TotalSeconds:F1} s; load {LaunchBenchmark.LoadAverage()}"));
-        // The agents' state is long-lived: settle it in gen2 now, as in a master that has been up a
-        // while, so the run does not pay for promoting the setup's hundreds of MB.
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-
-        var simFrameworks = Enumerable.Range(0, frameworks).Select(i => new SimulatedFramework(master, i, recorder)).ToList();
-        await Task.WhenAll(simFrameworks.Select(f => f.SubscribeAsync()));
-        var start = Stopwatch.GetTimestamp();
-        var frameworkLoops = simFrameworks.Select(f => Task.Run(f.RunAsync)).ToList();
-        output.WriteLine(string.Create(inv, $"setup: {frameworks} frameworks subscribed; tasks run {taskSeconds * 0.5:0.##}-{taskSeconds * 1.5:0.##} s"));
-
-        // The ramp: until every agent's two slots have been launched into (bounded, for runs whose tasks end before the cluster fills).
-        var rampLimit = TimeSpan.FromSeconds(Math.Max(60, taskSeconds));
-        while (recorder.Received < 2L * agents && Stopwatch.GetElapsedTime(start) < rampLimit) await Task.Delay(20);
-        var rampEnd = Stopwatch.GetTimestamp();
-        output.WriteLine(string.Create(inv, $"ramp: {recorder.Received} launches in {Stopwatch.GetElapsedTime(start, rampEnd).TotalSeconds:F1} s; settling for {taskSeconds / 2:0.##} s; load {LaunchBenchmark.LoadAverage()}"));
-        await Task.Delay(TimeSpan.FromSeconds(taskSeconds / 2));
-
-        var (gen0Before, gen1Before, gen2Before) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
-        var pauseBefore = GC.GetTotalPauseDuration();
-        var allocatedBefore = GC.GetTotalAllocatedBytes();
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var windowStart = Stopwatch.GetTimestamp();
-        var windowStartUtc = DateTime.UtcNow;
-        var window = TimeSpan.FromSeconds(seconds);
-        var step = TimeSpan.FromSeconds(Math.Min(5, seconds));
-        var receivedBefore = recorder.Received;
-        for (var next = step; next < window; next += step)
+        var loops = new List<Task>();
+        Window window;
+        long rampEnd, outstanding;
+        try
         {
-            var wait = next - Stopwatch.GetElapsedTime(windowStart);
+            var setup = Stopwatch.StartNew();
+            var simAgents = Enumerable.Range(0, agents).Select(i => new SimulatedAgent(master, i, recorder, clock, TimeSpan.FromSeconds(taskSeconds))).ToList();
+            await Task.WhenAll(simAgents.Select(a => a.RegisterAsync()));
+            loops.AddRange(simAgents.Select(a => Task.Run(a.RunAsync)));
+            output.WriteLine(Invariant($"setup: {agents} agents ({SimulatedAgent.Resources}) registered in {setup.Elapsed.TotalSeconds:F1} s; load {LaunchBenchmark.LoadAverage()}"));
+            // The agents' state is long-lived: settle it in gen2 now, as in a master that has been up a
+            // while, so the run does not pay for promoting the setup's hundreds of MB.
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+
+            var simFrameworks = Enumerable.Range(0, frameworks).Select(i => new SimulatedFramework(master, i, recorder)).ToList();
+            await Task.WhenAll(simFrameworks.Select(f => f.SubscribeAsync()));
+            loops.AddRange(simFrameworks.Select(f => Task.Run(f.RunAsync)));
+            output.WriteLine(Invariant($"setup: {frameworks} frameworks subscribed; tasks run {taskSeconds * 0.5:0.##}-{taskSeconds * 1.5:0.##} s"));
+
+            rampEnd = await RampAsync(recorder, 2L * agents, taskSeconds, output);
+            window = await MeasureAsync(recorder, TimeSpan.FromSeconds(seconds), output);
+            foreach (var f in simFrameworks) f.StopLaunching();
+            // Let the launches accepted so far arrive (bounded: a master that fell far behind shows up as outstanding).
+            var drain = Stopwatch.StartNew();
+            while (recorder.Outstanding > 0 && drain.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+            outstanding = recorder.Outstanding;
+        }
+        finally
+        {
+            recorder.End();
+            await master.DisposeAsync();
+        }
+        await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(30));
+        return Report(agents, frameworks, recorder, rampEnd, window, gcPauses, outstanding, output);
+    }
+
+    /// <summary>The measurement window: its bounds (Stopwatch ticks and UTC) and what the runtime did in it.</summary>
+    private sealed record Window(long Start, long End, DateTime StartUtc, DateTime EndUtc, TimeSpan Step, string Gc);
+
+    /// <summary>Waits until <paramref name="slots"/> launches reached agents (the empty cluster is full; bounded by
+    /// max(60 s, the task time) for runs whose tasks end before it fills), then half a task time; returns when the ramp ended.</summary>
+    private static async Task<long> RampAsync(Recorder recorder, long slots, double taskSeconds, TextWriter output)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var limit = TimeSpan.FromSeconds(Math.Max(60, taskSeconds));
+        while (recorder.Received < slots && Stopwatch.GetElapsedTime(start) < limit) await Task.Delay(20);
+        var end = Stopwatch.GetTimestamp();
+        output.WriteLine(Invariant($"ramp: {recorder.Received} launches in {Stopwatch.GetElapsedTime(start, end).TotalSeconds:F1} s; settling for {taskSeconds / 2:0.##} s; load {LaunchBenchmark.LoadAverage()}"));
+        await Task.Delay(TimeSpan.FromSeconds(taskSeconds / 2));
+        return end;
+    }
+
+    /// <summary>The window: progress every 5 s, and the collections, allocation and CPU it saw.</summary>
+    private static async Task<Window> MeasureAsync(Recorder recorder, TimeSpan length, TextWriter output)
+    {
+        using var process = Process.GetCurrentProcess();
+        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var (paused, allocated, cpu) = (GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(), process.TotalProcessorTime);
+        var (start, startUtc) = (Stopwatch.GetTimestamp(), DateTime.UtcNow);
+        var step = TimeSpan.FromSeconds(Math.Min(5, length.TotalSeconds));
+        var receivedBefore = recorder.Received;
+        for (var next = step; next < length; next += step)
+        {
+            var wait = next - Stopwatch.GetElapsedTime(start);
             if (wait > TimeSpan.Zero) await Task.Delay(wait);
-            output.WriteLine(string.Create(inv,
+            output.WriteLine(Invariant(
                 $"window t={next.TotalSeconds:0}s: {recorder.Received - receivedBefore} launches, {recorder.Updates(TaskState.TaskFinished)} finished in all, {recorder.Outstanding} outstanding; load {LaunchBenchmark.LoadAverage()}"));
         }
-        var rest = window - Stopwatch.GetElapsedTime(windowStart);
+        var rest = length - Stopwatch.GetElapsedTime(start);
         if (rest > TimeSpan.Zero) await Task.Delay(rest);
-        var windowEnd = Stopwatch.GetTimestamp();
-        var windowEndUtc = DateTime.UtcNow;
-        foreach (var f in simFrameworks) f.StopLaunching();
-        var gcLine = $"gc in the window: {GC.CollectionCount(0) - gen0Before} gen0, {GC.CollectionCount(1) - gen1Before} gen1, {GC.CollectionCount(2) - gen2Before} gen2 collections, {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:F0} ms paused ({(GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds / seconds:P0} of the window); heap {GC.GetTotalMemory(false) / 1048576} MB; {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1048576} MB allocated; {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F1} s of CPU (master and simulation)";
-        // Let the launches accepted so far arrive (bounded: a master that fell far behind shows up as outstanding).
-        var drain = Stopwatch.StartNew();
-        while (recorder.Outstanding > 0 && drain.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
-        var outstanding = recorder.Outstanding;
-        recorder.End();
-        await master.DisposeAsync();
-        await Task.WhenAll(agentLoops.Concat(frameworkLoops)).WaitAsync(TimeSpan.FromSeconds(30));
+        var (end, endUtc) = (Stopwatch.GetTimestamp(), DateTime.UtcNow);
+        process.Refresh();
+        var pausedInWindow = GC.GetTotalPauseDuration() - paused;
+        var gc = Invariant(
+            $"gc in the window: {GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(1) - gen1} gen1, {GC.CollectionCount(2) - gen2} gen2 collections, {pausedInWindow.TotalMilliseconds:F0} ms paused ({pausedInWindow / length:P0} of the window); heap {GC.GetTotalMemory(false) / 1048576} MB; {(GC.GetTotalAllocatedBytes() - allocated) / 1048576} MB allocated; {(process.TotalProcessorTime - cpu).TotalSeconds:F1} s of CPU (master and simulation)");
+        return new Window(start, end, startUtc, endUtc, step, gc);
+    }
 
+    private static MasterResult Report(int agents, int frameworks, Recorder recorder, long rampEnd, Window window, GcPauses gcPauses, long outstanding, TextWriter output)
+    {
         var launches = recorder.Launches();
         var ramp = launches.Where(l => l.AcceptedAt < rampEnd).Select(l => l.Ms).Order().ToList();
-        var measured = launches.Where(l => l.AcceptedAt >= windowStart && l.AcceptedAt < windowEnd).ToList();
-        output.WriteLine(string.Create(inv,
-            $"ramp (not in the result): {ramp.Count} launches, overhead p50={Percentiles.Of(ramp, 50):F1} ms p99={Percentiles.Of(ramp, 99):F1} ms max={(ramp.Count > 0 ? ramp[^1] : double.NaN):F1} ms"));
-        PrintSlices(measured, windowStart, step, output);
-        output.WriteLine(gcLine);
-        var pauses = gcPauses.Between(windowStartUtc, windowEndUtc);
+        var measured = launches.Where(l => l.AcceptedAt >= window.Start && l.AcceptedAt < window.End).ToList();
+        output.WriteLine(Invariant(
+            $"ramp (not in the result): {ramp.Count} launches, overhead p50={Percentiles.Of(ramp, 50):F1} ms p99={Percentiles.Of(ramp, 99):F1} ms max={Percentiles.Of(ramp, 100):F1} ms"));
+        PrintSlices(measured, window.Start, window.Step, output);
+        output.WriteLine(window.Gc);
+        var pauses = gcPauses.Between(window.StartUtc, window.EndUtc);
         if (pauses.Count > 0)
-            output.WriteLine(string.Create(inv, $"gc pauses in the window: {pauses.Count}, p50={Percentiles.Of(pauses, 50):F0} ms max={pauses[^1]:F0} ms (the simulated frameworks stop too, so a pause only delays the launches already in flight)"));
-        output.WriteLine(string.Create(inv,
+            output.WriteLine(Invariant($"gc pauses in the window: {pauses.Count}, p50={Percentiles.Of(pauses, 50):F0} ms max={pauses[^1]:F0} ms (the simulated frameworks stop too, so a pause only delays the launches already in flight)"));
+        output.WriteLine(Invariant(
             $"totals: {launches.Count} launches, {recorder.Updates(TaskState.TaskRunning)} TASK_RUNNING, {recorder.Updates(TaskState.TaskFinished)} TASK_FINISHED, {recorder.RescindCount} rescinds, {outstanding} launches not delivered, {recorder.Errors.Count} errors"));
         foreach (var error in recorder.Errors.Take(5)) output.WriteLine($"error: {error}");
         var sorted = measured.Select(l => l.Ms).Order().ToList();
-        output.WriteLine(string.Create(inv,
+        output.WriteLine(Invariant(
             $"master agents={agents} frameworks={frameworks} launch_overhead_ms_p50={Percentiles.Of(sorted, 50):F1} launch_overhead_ms_p99={Percentiles.Of(sorted, 99):F1} tasks={sorted.Count}"));
         return new MasterResult(sorted.Count, sorted, ramp, outstanding, recorder.Errors.ToList());
     }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Launch overhead by when the ACCEPT was called, one line per <paramref name="step"/> of the window.</summary>
     private static void PrintSlices(IReadOnlyList<(long AcceptedAt, double Ms)> launches, long windowStart, TimeSpan step, TextWriter output)
@@ -130,7 +159,7 @@ public static class MasterBenchmark
         foreach (var slice in launches.GroupBy(l => (l.AcceptedAt - windowStart) / stepTicks).OrderBy(g => g.Key))
         {
             var ms = slice.Select(l => l.Ms).Order().ToList();
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            output.WriteLine(Invariant(
                 $"window [{slice.Key * step.TotalSeconds:0}, {(slice.Key + 1) * step.TotalSeconds:0}) s: {ms.Count} launches, overhead p50={Percentiles.Of(ms, 50):F1} ms p99={Percentiles.Of(ms, 99):F1} ms max={ms[^1]:F1} ms"));
         }
     }
