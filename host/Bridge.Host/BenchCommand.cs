@@ -10,7 +10,47 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Run a benchmark and print its figures (see docs/benchmarks.md).");
         bench.Subcommands.Add(Allocator());
+        bench.Subcommands.Add(Launch());
+        bench.Subcommands.Add(Master());
         return bench;
+    }
+
+    private static Command Master()
+    {
+        var agents = new Option<int>("--agents") { Description = "Simulated agents (cpus:2;mem:2048 each: room for two tasks).", DefaultValueFactory = _ => 50_000 };
+        var frameworks = new Option<int>("--frameworks") { Description = "Simulated frameworks, each launching one task per offer.", DefaultValueFactory = _ => 200 };
+        var seconds = new Option<double>("--seconds") { Description = "Length of the measurement window (s).", DefaultValueFactory = _ => 30 };
+        var taskSeconds = new Option<double>("--task-seconds") { Description = "Mean simulated run time of a task (s; the Mesos paper's 30 s); each runs 0.5-1.5 times this.", DefaultValueFactory = _ => 30 };
+        var command = new Command("master", "Drive the real master with simulated agents and frameworks (no network, no processes) and time task launches.")
+            { agents, frameworks, seconds, taskSeconds };
+        command.SetAction(async parse =>
+        {
+            if (parse.GetValue(agents) < 1 || parse.GetValue(frameworks) < 1 || parse.GetValue(seconds) <= 0 || parse.GetValue(taskSeconds) <= 0)
+            {
+                Console.Error.WriteLine("bridge bench master: --agents and --frameworks must be at least 1, --seconds and --task-seconds more than 0");
+                return 2;
+            }
+            await MasterBenchmark.RunAsync(parse.GetValue(agents), parse.GetValue(frameworks), parse.GetValue(seconds), parse.GetValue(taskSeconds), Console.Out);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Launch()
+    {
+        var tasks = new Option<int>("--tasks") { Description = "Number of `sleep 30` tasks (0.001 cpus, 1 MB each) to launch at once.", DefaultValueFactory = _ => 1_000 };
+        var command = new Command("launch", "Launch tasks on one real agent and time how long until they all run; then kill them.") { tasks };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(tasks) < 1)
+            {
+                Console.Error.WriteLine("bridge bench launch: --tasks must be at least 1");
+                return 2;
+            }
+            await LaunchBenchmark.RunAsync(parse.GetValue(tasks), Console.Out, cancellationToken);
+            return 0;
+        });
+        return command;
     }
 
     private static Command Allocator()

@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+using Bridge.Benchmarks;
+using Task = System.Threading.Tasks.Task;
+
+namespace Bridge.Benchmarks.Tests;
+
+/// <summary>Each benchmark at a tiny size: it runs to the end and its last line has the format its issue asks for.</summary>
+public class BenchmarkSmokeTests
+{
+    private const string Number = @"\d+(\.\d+)?";
+
+    [Fact]
+    public void Allocator_TinyRun_PrintsTheResultLine()
+    {
+        var output = new StringWriter();
+
+        var times = AllocatorBenchmark.Run(agents: 20, frameworks: 3, cycles: 3, AllocatorBenchmarkMode.Mixed, output);
+
+        Assert.Equal(3, times.Count);
+        Assert.Matches(new Regex($"^allocator agents=20 frameworks=3 cycles=3 cycle_ms_p50={Number} cycle_ms_max={Number} offers_per_cycle={Number}$"), LastLine(output));
+    }
+
+    [Fact]
+    public async Task Launch_FiveTasks_AllRunThenAllAreKilledAndNothingIsLeft()
+    {
+        var output = new StringWriter();
+
+        var result = await LaunchBenchmark.RunAsync(5, output);
+
+        Assert.Equal(5, result.RunningMs.Count);
+        Assert.All(result.RunningMs, ms => Assert.True(ms >= 0, $"{ms} ms"));
+        Assert.Equal(0, result.LeftRunning);
+        Assert.Matches(new Regex($"^launch tasks=5 agents=1 all_running_s={Number} p50_ms={Number} p99_ms={Number}$"), LastLine(output));
+    }
+
+    [Fact]
+    public async Task Master_FiftyAgentsTwoFrameworks_LaunchesReachTheAgentsWithoutErrors()
+    {
+        var output = new StringWriter();
+
+        var result = await MasterBenchmark.RunAsync(agents: 50, frameworks: 2, seconds: 1, taskSeconds: 0.2, output);
+
+        Assert.True(result.Tasks > 0, output.ToString());
+        Assert.Equal(0, result.Outstanding);
+        Assert.Empty(result.Errors);
+        Assert.NotEmpty(result.RampOverheadMs);
+        Assert.Matches(new Regex($"^master agents=50 frameworks=2 launch_overhead_ms_p50={Number} launch_overhead_ms_p99={Number} tasks={result.Tasks}$"), LastLine(output));
+    }
+
+    private static string LastLine(StringWriter output) => output.ToString().TrimEnd('\n').Split('\n')[^1];
+}
