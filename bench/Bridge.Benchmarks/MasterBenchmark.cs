@@ -49,7 +49,7 @@ public static class MasterBenchmark
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(taskSeconds);
         var recorder = new Recorder();
         using var gcPauses = new GcPauses();
-        var master = new MasterService(new MasterOptions { MasterId = "bench", Hostname = "bench" }, "bench:0");
+        var master = await MasterService.StartAsync(new MasterOptions { MasterId = "bench", Hostname = "bench" }, "bench:0");
         await using var clock = new TaskClock();
         var loops = new List<Task>();
         Window window;
