@@ -18,7 +18,8 @@ public sealed record SchedulerDriverOptions
     /// <summary>Longest wait between re-subscriptions (default: 30 s).</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Acknowledge each update after <see cref="Scheduler.UpdateAsync"/> returns (default: true).</summary>
+    /// <summary>Acknowledge each update after <see cref="Scheduler.UpdateAsync"/> returns, without waiting for the
+    /// master's answer before the next event (default: true).</summary>
     public bool AutoAcknowledge { get; init; } = true;
 
     /// <summary>Clock for the backoff (default: system).</summary>
@@ -128,7 +129,9 @@ public sealed class SchedulerDriver : IAsyncDisposable
                 break;
             case Event.Types.Type.Update:
                 await _scheduler.UpdateAsync(this, e.Update.Status);
-                if (_options.AutoAcknowledge && e.Update.Status.Uuid.Length > 0) await AcknowledgeAsync(e.Update.Status);
+                // Not awaited: the next event need not wait for this round trip. A lost acknowledgement
+                // only means the agent sends the update again, and it is acknowledged again.
+                if (_options.AutoAcknowledge && e.Update.Status.Uuid.Length > 0) _ = AcknowledgeQuietlyAsync(e.Update.Status);
                 break;
             case Event.Types.Type.Message:
                 await _scheduler.MessageAsync(this, e.Message.AgentId, e.Message.ExecutorId, e.Message.Data.ToByteArray());
@@ -188,6 +191,18 @@ public sealed class SchedulerDriver : IAsyncDisposable
     /// <summary>ACKNOWLEDGE: the framework has processed <paramref name="status"/> (needed for updates with a uuid).</summary>
     public Task AcknowledgeAsync(TaskStatus status) =>
         SendAsync(new Call { Type = Call.Types.Type.Acknowledge, Acknowledge = new() { AgentId = status.AgentId, TaskId = status.TaskId, Uuid = status.Uuid } });
+
+    private async Task AcknowledgeQuietlyAsync(TaskStatus status)
+    {
+        try
+        {
+            await AcknowledgeAsync(status);
+        }
+        catch (RpcException)
+        {
+            // Unacknowledged updates are retried by the agent; the retry is acknowledged then.
+        }
+    }
 
     /// <summary>RECONCILE: the master answers with an UPDATE per task (all of the framework's tasks when none are given).</summary>
     public Task ReconcileAsync(IEnumerable<(TaskID Task, AgentID? Agent)>? tasks = null) =>

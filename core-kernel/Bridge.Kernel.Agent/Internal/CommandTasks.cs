@@ -73,6 +73,9 @@ internal sealed class CommandTasks(Containerizer containerizer, UriFetcher fetch
     internal static async Task<(Container?, string?)> FetchAndLaunchAsync(Containerizer containerizer, UriFetcher fetcher,
         IReadOnlyList<CommandInfo.Types.URI> uris, ContainerSpec spec)
     {
+        // The runtime serialises process creation: more launchers than cores only queue up on the
+        // thread pool and delay everything else the agent does (measured with 1000 tasks at once).
+        await Launching.WaitAsync();
         try
         {
             if (uris.Count > 0)
@@ -90,7 +93,13 @@ internal sealed class CommandTasks(Containerizer containerizer, UriFetcher fetch
         {
             return (null, $"Failed to launch container: {e.Message}");
         }
+        finally
+        {
+            Launching.Release();
+        }
     }
+
+    private static readonly SemaphoreSlim Launching = new(System.Environment.ProcessorCount);
 
     private static ContainerLimits Limits(AgentTask task) =>
         new(task.Resources.GetScalar("cpus").ToDouble(), (long)task.Resources.GetScalar("mem").ToDouble());
