@@ -9,6 +9,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 packages=(python3-grpcio python3-grpc-tools python3-protobuf)
 # The agent's fetcher decompresses .tar.bz2 and .tar.xz with Debian's bzip2 and xz.
 packages+=(bzip2 xz-utils)
+# The Kafka codec's interop tests run kcat (librdkafka 2.0.2, the client Confluent.Kafka uses here).
+packages+=(kcat)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -31,9 +31,9 @@ public static class ResponseEncoder
     /// <summary>
     /// Answers an ApiVersions request whose version is not served, as Kafka does (KIP-511): a
     /// v0 response — header v0, ErrorCode UNSUPPORTED_VERSION (35), and ApiKeys holding only the
-    /// ApiVersions range — so the client retries with the highest version both sides support.
-    /// librdkafka reads this even when it sent v3 (flexible): parsing the v0 body as compact fails,
-    /// and it falls back on the error code it read first.
+    /// ApiVersions range — so the client can retry with a version both sides support. The Java
+    /// client reads the range; librdkafka, having sent a flexible version, reads the v0 count as
+    /// a compact null, keeps the error code it read first and retries with v0 (checked with kcat).
     /// </summary>
     /// <param name="output">Where the frame goes.</param>
     /// <param name="correlationId">The request's correlation id.</param>
