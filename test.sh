@@ -9,8 +9,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 packages=(python3-grpcio python3-grpc-tools python3-protobuf)
 # The agent's fetcher decompresses .tar.bz2 and .tar.xz with Debian's bzip2 and xz.
 packages+=(bzip2 xz-utils)
-# The embedded Kafka broker is tested with real clients: Confluent.Kafka over Debian's librdkafka
-# (the -dev package has the unversioned librdkafka.so its DllImport finds) and kcat.
+# The embedded Kafka broker is tested with real clients: kcat, and Confluent.Kafka over Debian's
+# librdkafka 2.0.2 (the -dev package has the unversioned librdkafka.so its DllImport finds).
 packages+=(librdkafka1 librdkafka-dev kcat)
 
 missing=()
