@@ -138,6 +138,27 @@ public class PartitionLogRecoveryTests : IDisposable
     }
 
     [Fact]
+    public void Open_CorruptOlderSegmentWithLostIndex_IsCut_ReadsSkipTheGap()
+    {
+        var batch = TestBatches.Simple(T0, 1, 60);
+        var config = new LogConfig { SegmentBytes = batch.Length * 4 };
+        using (var log = Open(config))
+            for (var i = 0; i < 10; i++) Append(log, batch);
+        var bytes = File.ReadAllBytes(Segment(0));
+        bytes[2 * batch.Length + 30] ^= 0x10; // third batch of the first segment (offsets 0-3)
+        File.WriteAllBytes(Segment(0), bytes);
+        File.Delete(Segment(0, ".index"));
+
+        using var reopened = Open(config);
+
+        Assert.Equal([0L], reopened.Recovery.RebuiltIndexes);
+        Assert.Equal(2L * batch.Length, reopened.Recovery.TruncatedBytes);
+        Assert.Equal(10, reopened.LogEndOffset);
+        Assert.Equal([0L, 1L, 4L, 5L], Batches(reopened.Read(0, batch.Length * 4)).Select(b => b.Header.BaseOffset));
+        Assert.Equal(4, Batches(reopened.Read(2, 1))[0].Header.BaseOffset);
+    }
+
+    [Fact]
     public void Open_StaleTempAndOrphanIndexFiles_AreDeleted()
     {
         WriteFiveBatches();

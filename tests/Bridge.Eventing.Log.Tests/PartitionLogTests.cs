@@ -64,6 +64,17 @@ public class PartitionLogTests : IDisposable
     }
 
     [Fact]
+    public void Append_ThousandsOfBatchesInOneCall_OneGatheredWrite()
+    {
+        using var log = Open();
+        var batches = Enumerable.Range(0, 3000).Select(i => TestBatches.Simple(T0 + i, 1 + i % 2)).ToArray();
+        var result = Append(log, batches);
+        Assert.Equal(result.LogEndOffset, Batches(log.Read(0, int.MaxValue)).Sum(b => (long)b.Header.RecordCount));
+        Assert.Equal(3000 + 1500, result.LogEndOffset);
+        Assert.Equal(batches.Sum(b => (long)b.Length), log.SizeInBytes);
+    }
+
+    [Fact]
     public void Read_OffsetInsideBatch_StartsAtTheBatchHoldingIt()
     {
         using var log = Open();
