@@ -159,6 +159,27 @@ public class PartitionLogRecoveryTests : IDisposable
     }
 
     [Fact]
+    public void Open_BatchLargerThanTheScanBuffer_IsVerifiedInPieces()
+    {
+        var config = new LogConfig { MaxMessageBytes = 4 << 20 };
+        var big = TestBatches.Simple(T0, 1, 3 << 20); // 3 MiB record: three times the 1 MiB scan buffer
+        using (var log = Open(config))
+            Append(log, TestBatches.Simple(T0), big, TestBatches.Simple(T0));
+        using (var log = Open(config))
+        {
+            Assert.Equal(0, log.Recovery.TruncatedBytes);
+            Assert.Equal(3, log.LogEndOffset);
+        }
+        var first = TestBatches.Simple(T0).Length;
+        using (var file = File.OpenHandle(Segment(0), FileMode.Open, FileAccess.ReadWrite))
+            RandomAccess.Write(file, new byte[] { 0xEE }, first + big.Length - 100);
+
+        using var reopened = Open(config);
+        Assert.Equal(1, reopened.LogEndOffset);
+        Assert.Equal((long)big.Length + first, reopened.Recovery.TruncatedBytes);
+    }
+
+    [Fact]
     public void Open_StaleTempAndOrphanIndexFiles_AreDeleted()
     {
         WriteFiveBatches();
