@@ -15,7 +15,7 @@ public class AgentRecoveryTests
 
     private static async Task<int> PidAsync(string file)
     {
-        await CustomExecutorTests.WaitUntilAsync(() => File.Exists(file) && File.ReadAllText(file).Trim().Length > 0);
+        await Wait.UntilAsync(() => File.Exists(file) && File.ReadAllText(file).Trim().Length > 0);
         return int.Parse((await File.ReadAllTextAsync(file)).Trim());
     }
 
@@ -37,7 +37,7 @@ public class AgentRecoveryTests
         Assert.Contains(await agent.Agent.GetTasksAsync(), t => t.Task.Value == "long" && t.State == TaskState.TaskRunning);
         await framework.Driver.KillAsync(new TaskID { Value = "long" }, offer.AgentId);
         await framework.Scheduler.WaitForAsync("long", TaskState.TaskKilled);
-        await CustomExecutorTests.WaitUntilAsync(() => !Alive(pid));
+        await Wait.UntilAsync(() => !Alive(pid));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public class AgentRecoveryTests
         await cluster.RestartAgentAsync(0, async () =>
         {
             await File.WriteAllTextAsync(Path.Combine(Sandbox(cluster, framework, "waits"), "go"), "");
-            await CustomExecutorTests.WaitUntilAsync(() => Directory.GetFiles(Path.Combine(workDir, "containers"), "exit_status", SearchOption.AllDirectories).Length > 0);
+            await Wait.UntilAsync(() => Directory.GetFiles(Path.Combine(workDir, "containers"), "exit_status", SearchOption.AllDirectories).Length > 0);
         });
 
         var failed = await framework.Scheduler.WaitForAsync("waits", TaskState.TaskFailed);
@@ -74,7 +74,7 @@ public class AgentRecoveryTests
 
         var lost = await framework.Scheduler.WaitForAsync("fragile", TaskState.TaskLost);
         Assert.Equal(TaskStatus.Types.Reason.AgentRestarted, lost.Reason);
-        await CustomExecutorTests.WaitUntilAsync(() => !Alive(pid));
+        await Wait.UntilAsync(() => !Alive(pid));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public class AgentRecoveryTests
         await cluster.RestartAgentAsync(0, async () =>
         {
             System.Diagnostics.Process.GetProcessById(pid).Kill();
-            await CustomExecutorTests.WaitUntilAsync(() => !Alive(pid));
+            await Wait.UntilAsync(() => !Alive(pid));
         });
 
         var failed = await framework.Scheduler.WaitForAsync("orphan", TaskState.TaskFailed);
@@ -134,7 +134,7 @@ public class AgentRecoveryTests
             // The agent comes back with its id but without the task's checkpoints.
             Directory.Delete(Path.Combine(workDir, "meta", "frameworks"), recursive: true);
             System.Diagnostics.Process.GetProcessById(pid).Kill();
-            await CustomExecutorTests.WaitUntilAsync(() => !Alive(pid));
+            await Wait.UntilAsync(() => !Alive(pid));
         });
 
         var lost = await framework.Scheduler.WaitForAsync("forgotten", TaskState.TaskLost);

@@ -65,7 +65,7 @@ public class CustomExecutorTests
         var sandbox = Path.Combine(cluster.Agents[0].Agent.WorkDir, "sandboxes", framework.Driver.FrameworkId!.Value, "executors", "exec-1");
         var pid = int.Parse(await File.ReadAllTextAsync(Path.Combine(sandbox, "executor.pid")));
         await framework.Driver.TeardownAsync();
-        await WaitUntilAsync(() => !Directory.Exists($"/proc/{pid}"));
+        await Wait.UntilAsync(() => !Directory.Exists($"/proc/{pid}"));
         Assert.Contains("test executor: done", await File.ReadAllTextAsync(Path.Combine(sandbox, "stdout")));
     }
 
@@ -97,18 +97,12 @@ public class CustomExecutorTests
         var offer = await framework.Scheduler.NextOfferAsync();
         await framework.Driver.LaunchAsync(offer, [OnExecutor("stuck", executor, "run")]);
         var sandbox = Path.Combine(cluster.Agents[0].Agent.WorkDir, "sandboxes", framework.Driver.FrameworkId!.Value, "executors", "exec-silent");
-        await WaitUntilAsync(() => File.Exists(Path.Combine(sandbox, "started")));
+        await Wait.UntilAsync(() => File.Exists(Path.Combine(sandbox, "started")));
 
         clock.Advance(cluster.Agents[0].Agent.Options.ExecutorRegistrationTimeout);
 
         var failed = await framework.Scheduler.WaitForAsync("stuck", TaskState.TaskFailed);
         Assert.Equal(TaskStatus.Types.Reason.ExecutorRegistrationTimeout, failed.Reason);
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!condition()) await Task.Delay(50, timeout.Token);
     }
 
     private sealed class MessageRecordingScheduler : RecordingScheduler

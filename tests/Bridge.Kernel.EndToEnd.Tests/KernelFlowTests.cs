@@ -82,9 +82,7 @@ public class KernelFlowTests
         // TASK_RUNNING comes when the process starts, before the shell has run `trap`: a SIGTERM
         // sent earlier than "started" is in stdout ends it with 143 instead of being ignored.
         var stdout = Path.Combine(cluster.Agents[0].Agent.WorkDir, "sandboxes", framework.Driver.FrameworkId!.Value, "stubborn", "stdout");
-        using (var started = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-            while (!File.Exists(stdout) || !(await File.ReadAllTextAsync(stdout, started.Token)).Contains("started"))
-                await Task.Delay(20, started.Token);
+        await Wait.UntilAsync(() => File.Exists(stdout) && File.ReadAllText(stdout).Contains("started"));
 
         await framework.Driver.KillAsync(running.TaskId, running.AgentId, TimeSpan.FromMilliseconds(500));
         var killed = await framework.Scheduler.WaitForAsync("stubborn", TaskState.TaskKilled);
