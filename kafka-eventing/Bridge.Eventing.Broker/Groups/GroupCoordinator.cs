@@ -1,3 +1,6 @@
+using Bridge.Eventing.Broker.Protocol;
+using Bridge.Eventing.Log.Offsets;
+
 namespace Bridge.Eventing.Broker.Groups;
 
 /// <summary>
@@ -10,7 +13,8 @@ namespace Bridge.Eventing.Broker.Groups;
 /// leaves, or misses its session timeout, starts a new rebalance; members that do not rejoin within
 /// the rebalance timeout are dropped. The protocol is the one every member supports that most
 /// members prefer. Responses that wait (JoinGroup, SyncGroup) are tasks completed when the group
-/// moves on. Thread-safe: one lock, no I/O under it except the offset store's commit.
+/// moves on. Committed offsets go to the log's durable <see cref="GroupOffsetStore"/>.
+/// Thread-safe: one lock, no I/O under it except the offset store's commit (an fsync).
 /// </summary>
 public sealed class GroupCoordinator : IDisposable
 {
@@ -44,10 +48,10 @@ public sealed class GroupCoordinator : IDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
     private readonly GroupCoordinatorOptions _options;
-    private readonly IGroupOffsetStore _offsets;
+    private readonly GroupOffsetStore _offsets;
 
     /// <summary>A coordinator storing committed offsets in <paramref name="offsets"/>.</summary>
-    public GroupCoordinator(IGroupOffsetStore offsets, GroupCoordinatorOptions? options = null)
+    public GroupCoordinator(GroupOffsetStore offsets, GroupCoordinatorOptions? options = null)
     {
         _offsets = offsets;
         _options = options ?? new GroupCoordinatorOptions();
@@ -60,16 +64,16 @@ public sealed class GroupCoordinator : IDisposable
     /// <summary>JoinGroup: completes when the rebalance the join takes part in completes (or at once with an error).</summary>
     public Task<JoinGroupResult> JoinAsync(JoinGroupRequest request)
     {
-        if (request.GroupId.Length == 0) return Task.FromResult(JoinGroupResult.Failed(GroupError.InvalidGroupId));
+        if (request.GroupId.Length == 0) return Task.FromResult(JoinGroupResult.Failed(ErrorCode.InvalidGroupId));
         if (request.SessionTimeout < _options.MinSessionTimeout || request.SessionTimeout > _options.MaxSessionTimeout)
-            return Task.FromResult(JoinGroupResult.Failed(GroupError.InvalidSessionTimeout, request.MemberId));
+            return Task.FromResult(JoinGroupResult.Failed(ErrorCode.InvalidSessionTimeout, request.MemberId));
         if (request.ProtocolType.Length == 0 || request.Protocols.Count == 0)
-            return Task.FromResult(JoinGroupResult.Failed(GroupError.InconsistentGroupProtocol, request.MemberId));
+            return Task.FromResult(JoinGroupResult.Failed(ErrorCode.InconsistentGroupProtocol, request.MemberId));
         lock (_gate)
         {
             if (!_groups.TryGetValue(request.GroupId, out var group)) _groups[request.GroupId] = group = new Group(request.GroupId);
             if (group.Members.Count > 0 && !Compatible(group, request))
-                return Task.FromResult(JoinGroupResult.Failed(GroupError.InconsistentGroupProtocol, request.MemberId));
+                return Task.FromResult(JoinGroupResult.Failed(ErrorCode.InconsistentGroupProtocol, request.MemberId));
             if (request.MemberId.Length == 0)
             {
                 var id = $"{request.ClientId}-{Guid.NewGuid()}";
@@ -77,7 +81,7 @@ public sealed class GroupCoordinator : IDisposable
                 {
                     // KIP-394: the member rejoins with this id; forget it if it never does.
                     group.Pending[id] = Time.CreateTimer(_ => Locked(() => group.Pending.Remove(id)), null, request.SessionTimeout, Timeout.InfiniteTimeSpan);
-                    return Task.FromResult(JoinGroupResult.Failed(GroupError.MemberIdRequired, id));
+                    return Task.FromResult(JoinGroupResult.Failed(ErrorCode.MemberIdRequired, id));
                 }
                 return AddAndRebalance(group, id, request);
             }
@@ -86,7 +90,7 @@ public sealed class GroupCoordinator : IDisposable
                 pendingTimer.Dispose();
                 return AddAndRebalance(group, request.MemberId, request);
             }
-            if (group.Find(request.MemberId) is not { } member) return Task.FromResult(JoinGroupResult.Failed(GroupError.UnknownMemberId, request.MemberId));
+            if (group.Find(request.MemberId) is not { } member) return Task.FromResult(JoinGroupResult.Failed(ErrorCode.UnknownMemberId, request.MemberId));
             var changed = !SameProtocols(member.Join, request);
             member.Join = request;
             switch (group.State)
@@ -119,7 +123,7 @@ public sealed class GroupCoordinator : IDisposable
 
     private static Task<JoinGroupResult> Await(Member member)
     {
-        member.AwaitingJoin?.TrySetResult(JoinGroupResult.Failed(GroupError.UnknownMemberId, member.Id)); // superseded
+        member.AwaitingJoin?.TrySetResult(JoinGroupResult.Failed(ErrorCode.UnknownMemberId, member.Id)); // superseded
         member.AwaitingJoin = new TaskCompletionSource<JoinGroupResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         member.Expiry?.Dispose(); // while it waits to join, the rebalance timeout governs it
         member.Expiry = null;
@@ -131,7 +135,7 @@ public sealed class GroupCoordinator : IDisposable
         if (group.State == State.CompletingRebalance)
             foreach (var m in group.Members)
             {
-                m.AwaitingSync?.TrySetResult(new SyncGroupResult(GroupError.RebalanceInProgress, []));
+                m.AwaitingSync?.TrySetResult(new SyncGroupResult(ErrorCode.RebalanceInProgress, []));
                 m.AwaitingSync = null;
             }
         var initial = group.State == State.Empty;
@@ -199,7 +203,7 @@ public sealed class GroupCoordinator : IDisposable
         }
     }
 
-    private static JoinGroupResult Answer(Group group, Member member) => new(GroupError.None, group.Generation, group.Protocol, group.Leader, member.Id,
+    private static JoinGroupResult Answer(Group group, Member member) => new(ErrorCode.None, group.Generation, group.Protocol, group.Leader, member.Id,
         member.Id == group.Leader
             ? group.Members.Select(m => new JoinedMember(m.Id, m.Join.GroupInstanceId, m.Join.Protocols.First(p => p.Name == group.Protocol).Metadata)).ToList()
             : []);
@@ -230,17 +234,17 @@ public sealed class GroupCoordinator : IDisposable
         lock (_gate)
         {
             if (!_groups.TryGetValue(groupId, out var group) || group.Find(memberId) is not { } member)
-                return Task.FromResult(new SyncGroupResult(GroupError.UnknownMemberId, []));
-            if (generationId != group.Generation) return Task.FromResult(new SyncGroupResult(GroupError.IllegalGeneration, []));
+                return Task.FromResult(new SyncGroupResult(ErrorCode.UnknownMemberId, []));
+            if (generationId != group.Generation) return Task.FromResult(new SyncGroupResult(ErrorCode.IllegalGeneration, []));
             Touch(group, member);
             switch (group.State)
             {
                 case State.PreparingRebalance:
-                    return Task.FromResult(new SyncGroupResult(GroupError.RebalanceInProgress, []));
+                    return Task.FromResult(new SyncGroupResult(ErrorCode.RebalanceInProgress, []));
                 case State.Stable:
-                    return Task.FromResult(new SyncGroupResult(GroupError.None, member.Assignment));
+                    return Task.FromResult(new SyncGroupResult(ErrorCode.None, member.Assignment));
                 case State.CompletingRebalance:
-                    member.AwaitingSync?.TrySetResult(new SyncGroupResult(GroupError.RebalanceInProgress, []));
+                    member.AwaitingSync?.TrySetResult(new SyncGroupResult(ErrorCode.RebalanceInProgress, []));
                     member.AwaitingSync = new TaskCompletionSource<SyncGroupResult>(TaskCreationOptions.RunContinuationsAsynchronously);
                     var answer = member.AwaitingSync.Task;
                     if (member.Id == group.Leader)
@@ -249,48 +253,48 @@ public sealed class GroupCoordinator : IDisposable
                         group.State = State.Stable;
                         foreach (var m in group.Members)
                         {
-                            m.AwaitingSync?.TrySetResult(new SyncGroupResult(GroupError.None, m.Assignment));
+                            m.AwaitingSync?.TrySetResult(new SyncGroupResult(ErrorCode.None, m.Assignment));
                             m.AwaitingSync = null;
                         }
                     }
                     return answer;
                 default:
-                    return Task.FromResult(new SyncGroupResult(GroupError.UnknownMemberId, []));
+                    return Task.FromResult(new SyncGroupResult(ErrorCode.UnknownMemberId, []));
             }
         }
     }
 
     /// <summary>Heartbeat: keeps the member's session; REBALANCE_IN_PROGRESS tells it to rejoin.</summary>
-    public GroupError Heartbeat(string groupId, int generationId, string memberId)
+    public ErrorCode Heartbeat(string groupId, int generationId, string memberId)
     {
         lock (_gate)
         {
-            if (!_groups.TryGetValue(groupId, out var group) || group.Find(memberId) is not { } member) return GroupError.UnknownMemberId;
-            if (group.State == State.PreparingRebalance) return GroupError.RebalanceInProgress;
-            if (generationId != group.Generation) return GroupError.IllegalGeneration;
+            if (!_groups.TryGetValue(groupId, out var group) || group.Find(memberId) is not { } member) return ErrorCode.UnknownMemberId;
+            if (group.State == State.PreparingRebalance) return ErrorCode.RebalanceInProgress;
+            if (generationId != group.Generation) return ErrorCode.IllegalGeneration;
             Touch(group, member);
-            return GroupError.None;
+            return ErrorCode.None;
         }
     }
 
     /// <summary>LeaveGroup: removes the members (v3+ can name several); the rest rebalance. One error per member, in order.</summary>
-    public IReadOnlyList<GroupError> Leave(string groupId, IReadOnlyList<string> memberIds)
+    public IReadOnlyList<ErrorCode> Leave(string groupId, IReadOnlyList<string> memberIds)
     {
         lock (_gate)
         {
-            if (!_groups.TryGetValue(groupId, out var group)) return memberIds.Select(_ => GroupError.UnknownMemberId).ToList();
-            var errors = new List<GroupError>();
+            if (!_groups.TryGetValue(groupId, out var group)) return memberIds.Select(_ => ErrorCode.UnknownMemberId).ToList();
+            var errors = new List<ErrorCode>();
             foreach (var id in memberIds)
             {
                 if (group.Find(id) is not { } member)
                 {
-                    errors.Add(GroupError.UnknownMemberId);
+                    errors.Add(ErrorCode.UnknownMemberId);
                     continue;
                 }
-                member.AwaitingJoin?.TrySetResult(JoinGroupResult.Failed(GroupError.UnknownMemberId, id));
+                member.AwaitingJoin?.TrySetResult(JoinGroupResult.Failed(ErrorCode.UnknownMemberId, id));
                 member.AwaitingJoin = null;
                 Remove(group, member);
-                errors.Add(GroupError.None);
+                errors.Add(ErrorCode.None);
             }
             AfterDeparture(group);
             return errors;
@@ -312,7 +316,7 @@ public sealed class GroupCoordinator : IDisposable
     private static void Remove(Group group, Member member)
     {
         member.Expiry?.Dispose();
-        member.AwaitingSync?.TrySetResult(new SyncGroupResult(GroupError.UnknownMemberId, []));
+        member.AwaitingSync?.TrySetResult(new SyncGroupResult(ErrorCode.UnknownMemberId, []));
         group.Members.Remove(member);
         if (group.Leader == member.Id) group.Leader = group.Members.FirstOrDefault()?.Id ?? "";
     }
@@ -341,37 +345,38 @@ public sealed class GroupCoordinator : IDisposable
     /// <summary>OffsetCommit. A group member commits with its generation; a client outside any group
     /// (generation -1, no member id) commits freely while the group has no members.</summary>
     /// <exception cref="IOException">The store failed; nothing was committed (the server answers with an error).</exception>
-    public GroupError Commit(string groupId, int generationId, string memberId, IReadOnlyList<CommittedOffset> offsets)
+    public ErrorCode Commit(string groupId, int generationId, string memberId, IReadOnlyList<KeyValuePair<TopicPartition, CommittedOffset>> offsets)
     {
-        if (groupId.Length == 0) return GroupError.InvalidGroupId;
+        if (groupId.Length == 0) return ErrorCode.InvalidGroupId;
         lock (_gate)
         {
             _groups.TryGetValue(groupId, out var group);
             if (generationId < 0 && memberId.Length == 0)
             {
-                if (group is { Members.Count: > 0 }) return GroupError.UnknownMemberId;
+                if (group is { Members.Count: > 0 }) return ErrorCode.UnknownMemberId;
             }
             else
             {
-                if (group?.Find(memberId) is not { } member) return GroupError.UnknownMemberId;
-                if (generationId != group.Generation) return GroupError.IllegalGeneration;
-                if (group.State == State.CompletingRebalance) return GroupError.RebalanceInProgress;
+                if (group?.Find(memberId) is not { } member) return ErrorCode.UnknownMemberId;
+                if (generationId != group.Generation) return ErrorCode.IllegalGeneration;
+                if (group.State == State.CompletingRebalance) return ErrorCode.RebalanceInProgress;
                 Touch(group, member);
             }
             _offsets.Commit(groupId, offsets);
-            return GroupError.None;
+            return ErrorCode.None;
         }
     }
 
     /// <summary>OffsetFetch: the committed offsets of <paramref name="partitions"/> (null: all the group has);
     /// a partition with none gets offset -1, as Kafka answers.</summary>
-    public IReadOnlyList<CommittedOffset> Fetch(string groupId, IReadOnlyList<(string Topic, int Partition)>? partitions)
+    public IReadOnlyList<KeyValuePair<TopicPartition, CommittedOffset>> Fetch(string groupId, IReadOnlyList<TopicPartition>? partitions)
     {
-        var committed = _offsets.Fetch(groupId);
-        if (partitions is null) return committed;
-        var byPartition = committed.ToDictionary(o => (o.Topic, o.Partition));
-        return partitions.Select(p => byPartition.GetValueOrDefault(p) ?? new CommittedOffset(p.Topic, p.Partition, -1, null)).ToList();
+        var committed = _offsets.GetGroup(groupId);
+        if (partitions is null) return committed.ToList();
+        return partitions.Select(p => KeyValuePair.Create(p, committed.GetValueOrDefault(p) ?? NoOffset)).ToList();
     }
+
+    private static readonly CommittedOffset NoOffset = new(-1, -1, null, -1);
 
     /// <summary>The group's state name, generation and member count (for logs, tests and describe calls).</summary>
     public (string State, int Generation, int Members) Describe(string groupId)
@@ -391,8 +396,8 @@ public sealed class GroupCoordinator : IDisposable
                 foreach (var member in group.Members)
                 {
                     member.Expiry?.Dispose();
-                    member.AwaitingJoin?.TrySetResult(JoinGroupResult.Failed(GroupError.CoordinatorNotAvailable, member.Id));
-                    member.AwaitingSync?.TrySetResult(new SyncGroupResult(GroupError.CoordinatorNotAvailable, []));
+                    member.AwaitingJoin?.TrySetResult(JoinGroupResult.Failed(ErrorCode.CoordinatorNotAvailable, member.Id));
+                    member.AwaitingSync?.TrySetResult(new SyncGroupResult(ErrorCode.CoordinatorNotAvailable, []));
                 }
             }
     }

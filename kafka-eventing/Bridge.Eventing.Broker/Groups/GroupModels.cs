@@ -1,36 +1,6 @@
+using Bridge.Eventing.Broker.Protocol;
+
 namespace Bridge.Eventing.Broker.Groups;
-
-/// <summary>The Kafka error codes the group coordinator answers with (Kafka protocol, "Error Codes";
-/// the numbers are Kafka's, so the server can send them as they are).</summary>
-public enum GroupError : short
-{
-    /// <summary>Success.</summary>
-    None = 0,
-
-    /// <summary>The group is being removed.</summary>
-    CoordinatorNotAvailable = 15,
-
-    /// <summary>The generation id is not the group's current one.</summary>
-    IllegalGeneration = 22,
-
-    /// <summary>The protocol type or protocols do not match the group's members'.</summary>
-    InconsistentGroupProtocol = 23,
-
-    /// <summary>The group id is empty.</summary>
-    InvalidGroupId = 24,
-
-    /// <summary>The member id is not a member of the group.</summary>
-    UnknownMemberId = 25,
-
-    /// <summary>The session timeout is outside the broker's allowed range.</summary>
-    InvalidSessionTimeout = 26,
-
-    /// <summary>The group is rebalancing: rejoin.</summary>
-    RebalanceInProgress = 27,
-
-    /// <summary>JoinGroup v4+: rejoin with the member id in this response (KIP-394).</summary>
-    MemberIdRequired = 79,
-}
 
 /// <summary>One protocol a member supports (for consumers: an assignor such as <c>range</c>) with its metadata.</summary>
 /// <param name="Name">The protocol's name.</param>
@@ -57,52 +27,14 @@ public sealed record JoinedMember(string MemberId, string? GroupInstanceId, byte
 
 /// <summary>The answer to JoinGroup: the generation, the protocol chosen, the leader, and (for the
 /// leader only) every member with its metadata for the chosen protocol.</summary>
-public sealed record JoinGroupResult(GroupError Error, int GenerationId, string ProtocolName, string LeaderId, string MemberId,
+public sealed record JoinGroupResult(ErrorCode Error, int GenerationId, string ProtocolName, string LeaderId, string MemberId,
     IReadOnlyList<JoinedMember> Members)
 {
-    internal static JoinGroupResult Failed(GroupError error, string memberId = "") => new(error, -1, "", "", memberId, []);
+    internal static JoinGroupResult Failed(ErrorCode error, string memberId = "") => new(error, -1, "", "", memberId, []);
 }
 
 /// <summary>The answer to SyncGroup: the member's assignment (opaque bytes from the leader).</summary>
-public sealed record SyncGroupResult(GroupError Error, byte[] Assignment);
-
-/// <summary>A committed offset of one partition.</summary>
-/// <param name="Topic">The topic.</param>
-/// <param name="Partition">The partition.</param>
-/// <param name="Offset">The next offset to consume.</param>
-/// <param name="Metadata">The client's metadata string, or null.</param>
-public sealed record CommittedOffset(string Topic, int Partition, long Offset, string? Metadata);
-
-/// <summary>Where committed offsets live; a restart must find them again (Kafka keeps them in
-/// <c>__consumer_offsets</c>). Implementations are thread-safe.</summary>
-public interface IGroupOffsetStore
-{
-    /// <summary>Stores <paramref name="offsets"/> for <paramref name="groupId"/> durably before returning.</summary>
-    /// <exception cref="IOException">The offsets could not be stored; none of them count.</exception>
-    void Commit(string groupId, IReadOnlyList<CommittedOffset> offsets);
-
-    /// <summary>The group's committed offsets (all of them).</summary>
-    IReadOnlyList<CommittedOffset> Fetch(string groupId);
-}
-
-/// <summary>Committed offsets in memory (tests, and a broker without a data dir).</summary>
-public sealed class InMemoryGroupOffsetStore : IGroupOffsetStore
-{
-    private readonly Dictionary<(string Group, string Topic, int Partition), CommittedOffset> _offsets = new();
-
-    /// <inheritdoc />
-    public void Commit(string groupId, IReadOnlyList<CommittedOffset> offsets)
-    {
-        lock (_offsets)
-            foreach (var o in offsets) _offsets[(groupId, o.Topic, o.Partition)] = o;
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyList<CommittedOffset> Fetch(string groupId)
-    {
-        lock (_offsets) return _offsets.Where(kv => kv.Key.Group == groupId).Select(kv => kv.Value).ToList();
-    }
-}
+public sealed record SyncGroupResult(ErrorCode Error, byte[] Assignment);
 
 /// <summary>Limits of the group coordinator (Kafka's broker settings of the same names).</summary>
 public sealed record GroupCoordinatorOptions

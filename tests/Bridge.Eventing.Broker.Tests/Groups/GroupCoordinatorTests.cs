@@ -1,4 +1,6 @@
 using Bridge.Eventing.Broker.Groups;
+using Bridge.Eventing.Broker.Protocol;
+using Bridge.Eventing.Log.Offsets;
 using Bridge.Testing;
 
 namespace Bridge.Eventing.Broker.Tests.Groups;
@@ -10,13 +12,26 @@ public class GroupCoordinatorTests : IDisposable
     private static readonly TimeSpan Session = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RebalanceTimeout = TimeSpan.FromSeconds(30);
     private readonly ManualTimeProvider _clock = new();
-    private readonly InMemoryGroupOffsetStore _offsets = new();
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "bridge-groups-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly GroupOffsetStore _offsets;
     private readonly GroupCoordinator _coordinator;
 
-    public GroupCoordinatorTests() =>
+    public GroupCoordinatorTests()
+    {
+        Directory.CreateDirectory(_dir);
+        _offsets = GroupOffsetStore.Open(Path.Combine(_dir, "offsets"));
         _coordinator = new GroupCoordinator(_offsets, new GroupCoordinatorOptions { TimeProvider = _clock, InitialRebalanceDelay = TimeSpan.FromSeconds(3) });
+    }
 
-    public void Dispose() => _coordinator.Dispose();
+    public void Dispose()
+    {
+        _coordinator.Dispose();
+        _offsets.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static IReadOnlyList<KeyValuePair<TopicPartition, CommittedOffset>> Offset(int partition, long offset) =>
+        [KeyValuePair.Create(new TopicPartition("t", partition), new CommittedOffset(offset, -1, null, 0))];
 
     private static JoinGroupRequest Join(string memberId = "", bool requireKnown = false, string client = "c", params string[] protocols) =>
         new("g", memberId, null, "consumer", (protocols.Length == 0 ? ["range"] : protocols).Select(p => new GroupProtocol(p, [1, 2, (byte)p.Length])).ToList(),
@@ -34,14 +49,14 @@ public class GroupCoordinatorTests : IDisposable
     public async Task OneMember_AfterTheInitialDelay_LeadsGenerationOne_AndGetsItsAssignment()
     {
         var joined = await JoinAloneAsync();
-        Assert.Equal(GroupError.None, joined.Error);
+        Assert.Equal(ErrorCode.None, joined.Error);
         Assert.Equal(1, joined.GenerationId);
         Assert.Equal("range", joined.ProtocolName);
         Assert.Equal(joined.MemberId, joined.LeaderId);
         Assert.Equal([1, 2, 5], Assert.Single(joined.Members).Metadata);
 
         var synced = await _coordinator.SyncAsync("g", 1, joined.MemberId, new Dictionary<string, byte[]> { [joined.MemberId] = [9] });
-        Assert.Equal(GroupError.None, synced.Error);
+        Assert.Equal(ErrorCode.None, synced.Error);
         Assert.Equal([9], synced.Assignment);
         Assert.Equal(("Stable", 1, 1), _coordinator.Describe("g"));
     }
@@ -50,16 +65,16 @@ public class GroupCoordinatorTests : IDisposable
     public async Task JoinGroupV4_NewMember_FirstGetsMemberIdRequired_ThenJoinsWithIt()
     {
         var first = await _coordinator.JoinAsync(Join(requireKnown: true, client: "rdkafka"));
-        Assert.Equal(GroupError.MemberIdRequired, first.Error);
+        Assert.Equal(ErrorCode.MemberIdRequired, first.Error);
         Assert.StartsWith("rdkafka-", first.MemberId);
 
         var joining = _coordinator.JoinAsync(Join(first.MemberId, requireKnown: true));
         _clock.Advance(TimeSpan.FromSeconds(3));
         var joined = await joining;
-        Assert.Equal(GroupError.None, joined.Error);
+        Assert.Equal(ErrorCode.None, joined.Error);
         Assert.Equal(first.MemberId, joined.MemberId);
 
-        Assert.Equal(GroupError.UnknownMemberId, (await _coordinator.JoinAsync(Join("made-up", requireKnown: true))).Error);
+        Assert.Equal(ErrorCode.UnknownMemberId, (await _coordinator.JoinAsync(Join("made-up", requireKnown: true))).Error);
     }
 
     [Fact]
@@ -92,10 +107,10 @@ public class GroupCoordinatorTests : IDisposable
     {
         var first = await JoinAloneAsync();
         await _coordinator.SyncAsync("g", 1, first.MemberId, new Dictionary<string, byte[]> { [first.MemberId] = [1] });
-        Assert.Equal(GroupError.None, _coordinator.Heartbeat("g", 1, first.MemberId));
+        Assert.Equal(ErrorCode.None, _coordinator.Heartbeat("g", 1, first.MemberId));
 
         var second = _coordinator.JoinAsync(Join(client: "late"));
-        Assert.Equal(GroupError.RebalanceInProgress, _coordinator.Heartbeat("g", 1, first.MemberId));
+        Assert.Equal(ErrorCode.RebalanceInProgress, _coordinator.Heartbeat("g", 1, first.MemberId));
         Assert.False(second.IsCompleted); // waits for the first member to rejoin
         var rejoined = await _coordinator.JoinAsync(Join(first.MemberId));
         var late = await second;
@@ -103,7 +118,7 @@ public class GroupCoordinatorTests : IDisposable
         Assert.Equal(2, rejoined.GenerationId);
         Assert.Equal(2, late.GenerationId);
         Assert.Equal(first.MemberId, rejoined.LeaderId); // the leader stays the leader
-        Assert.Equal(GroupError.IllegalGeneration, (await _coordinator.SyncAsync("g", 1, late.MemberId, new Dictionary<string, byte[]>())).Error);
+        Assert.Equal(ErrorCode.IllegalGeneration, (await _coordinator.SyncAsync("g", 1, late.MemberId, new Dictionary<string, byte[]>())).Error);
     }
 
     [Fact]
@@ -116,10 +131,10 @@ public class GroupCoordinatorTests : IDisposable
         _clock.Advance(RebalanceTimeout);
 
         var late = await second;
-        Assert.Equal(GroupError.None, late.Error);
+        Assert.Equal(ErrorCode.None, late.Error);
         Assert.Equal(late.MemberId, late.LeaderId);
         Assert.Single(late.Members);
-        Assert.Equal(GroupError.UnknownMemberId, _coordinator.Heartbeat("g", late.GenerationId, first.MemberId));
+        Assert.Equal(ErrorCode.UnknownMemberId, _coordinator.Heartbeat("g", late.GenerationId, first.MemberId));
     }
 
     [Fact]
@@ -128,14 +143,14 @@ public class GroupCoordinatorTests : IDisposable
         var only = await JoinAloneAsync();
         await _coordinator.SyncAsync("g", 1, only.MemberId, new Dictionary<string, byte[]>());
         _clock.Advance(Session - TimeSpan.FromSeconds(1));
-        Assert.Equal(GroupError.None, _coordinator.Heartbeat("g", 1, only.MemberId));
+        Assert.Equal(ErrorCode.None, _coordinator.Heartbeat("g", 1, only.MemberId));
         _clock.Advance(Session - TimeSpan.FromSeconds(1));
         Assert.Equal(("Stable", 1, 1), _coordinator.Describe("g"));
 
         _clock.Advance(TimeSpan.FromSeconds(1));
 
         Assert.Equal(("Empty", 2, 0), _coordinator.Describe("g"));
-        Assert.Equal(GroupError.UnknownMemberId, _coordinator.Heartbeat("g", 1, only.MemberId));
+        Assert.Equal(ErrorCode.UnknownMemberId, _coordinator.Heartbeat("g", 1, only.MemberId));
     }
 
     [Fact]
@@ -149,9 +164,9 @@ public class GroupCoordinatorTests : IDisposable
             _coordinator.SyncAsync("g", ra.GenerationId, ra.MemberId, new Dictionary<string, byte[]> { [ra.MemberId] = [1], [rb.MemberId] = [2] }),
             _coordinator.SyncAsync("g", rb.GenerationId, rb.MemberId, new Dictionary<string, byte[]>()));
 
-        Assert.Equal([GroupError.None, GroupError.UnknownMemberId], _coordinator.Leave("g", [ra.MemberId, "nobody"]));
+        Assert.Equal([ErrorCode.None, ErrorCode.UnknownMemberId], _coordinator.Leave("g", [ra.MemberId, "nobody"]));
 
-        Assert.Equal(GroupError.RebalanceInProgress, _coordinator.Heartbeat("g", rb.GenerationId, rb.MemberId));
+        Assert.Equal(ErrorCode.RebalanceInProgress, _coordinator.Heartbeat("g", rb.GenerationId, rb.MemberId));
         var rejoined = await _coordinator.JoinAsync(Join(rb.MemberId));
         Assert.Equal(rb.MemberId, rejoined.LeaderId); // the only member left leads
         Assert.Equal(ra.GenerationId + 1, rejoined.GenerationId);
@@ -167,31 +182,31 @@ public class GroupCoordinatorTests : IDisposable
         Assert.Equal("range", (await b).ProtocolName);
 
         var odd = await _coordinator.JoinAsync(Join(client: "odd", protocols: ["sticky"]));
-        Assert.Equal(GroupError.InconsistentGroupProtocol, odd.Error);
+        Assert.Equal(ErrorCode.InconsistentGroupProtocol, odd.Error);
     }
 
     [Fact]
     public async Task BadJoins_GetPreciseErrors()
     {
-        Assert.Equal(GroupError.InvalidGroupId, (await _coordinator.JoinAsync(Join() with { GroupId = "" })).Error);
-        Assert.Equal(GroupError.InvalidSessionTimeout, (await _coordinator.JoinAsync(Join() with { SessionTimeout = TimeSpan.FromSeconds(1) })).Error);
-        Assert.Equal(GroupError.InconsistentGroupProtocol, (await _coordinator.JoinAsync(Join() with { Protocols = [] })).Error);
+        Assert.Equal(ErrorCode.InvalidGroupId, (await _coordinator.JoinAsync(Join() with { GroupId = "" })).Error);
+        Assert.Equal(ErrorCode.InvalidSessionTimeout, (await _coordinator.JoinAsync(Join() with { SessionTimeout = TimeSpan.FromSeconds(1) })).Error);
+        Assert.Equal(ErrorCode.InconsistentGroupProtocol, (await _coordinator.JoinAsync(Join() with { Protocols = [] })).Error);
     }
 
     [Fact]
     public async Task Offsets_CommittedByAMember_OrByAClientOutsideTheGroup_AreFetchedBack()
     {
-        Assert.Equal(GroupError.None, _coordinator.Commit("g", -1, "", [new CommittedOffset("t", 0, 42, "m")]));
-        Assert.Equal(42, Assert.Single(_coordinator.Fetch("g", null)).Offset);
+        Assert.Equal(ErrorCode.None, _coordinator.Commit("g", -1, "", Offset(0, 42)));
+        Assert.Equal(42, Assert.Single(_coordinator.Fetch("g", null)).Value.Offset);
 
         var member = await JoinAloneAsync();
-        Assert.Equal(GroupError.UnknownMemberId, _coordinator.Commit("g", -1, "", [new CommittedOffset("t", 0, 1, null)])); // the group has members now
-        Assert.Equal(GroupError.RebalanceInProgress, _coordinator.Commit("g", member.GenerationId, member.MemberId, [new CommittedOffset("t", 0, 1, null)]));
+        Assert.Equal(ErrorCode.UnknownMemberId, _coordinator.Commit("g", -1, "", Offset(0, 1))); // the group has members now
+        Assert.Equal(ErrorCode.RebalanceInProgress, _coordinator.Commit("g", member.GenerationId, member.MemberId, Offset(0, 1)));
         await _coordinator.SyncAsync("g", member.GenerationId, member.MemberId, new Dictionary<string, byte[]>());
-        Assert.Equal(GroupError.IllegalGeneration, _coordinator.Commit("g", member.GenerationId + 1, member.MemberId, [new CommittedOffset("t", 0, 1, null)]));
-        Assert.Equal(GroupError.None, _coordinator.Commit("g", member.GenerationId, member.MemberId, [new CommittedOffset("t", 1, 7, null)]));
+        Assert.Equal(ErrorCode.IllegalGeneration, _coordinator.Commit("g", member.GenerationId + 1, member.MemberId, Offset(0, 1)));
+        Assert.Equal(ErrorCode.None, _coordinator.Commit("g", member.GenerationId, member.MemberId, Offset(1, 7)));
 
-        var fetched = _coordinator.Fetch("g", [("t", 0), ("t", 1), ("t", 2)]);
-        Assert.Equal([42L, 7L, -1L], fetched.Select(o => o.Offset));
+        var fetched = _coordinator.Fetch("g", [new TopicPartition("t", 0), new TopicPartition("t", 1), new TopicPartition("t", 2)]);
+        Assert.Equal([42L, 7L, -1L], fetched.Select(o => o.Value.Offset));
     }
 }
