@@ -31,16 +31,7 @@ internal static class RunCommand
         var command = new Command("run", "Run one command as a task and stream its output (like mesos-execute).") { master, cpus, mem, name, role, argv };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            Uri masterUri;
-            try
-            {
-                masterUri = Shutdown.MasterUri(parse.GetValue(master)!);
-            }
-            catch (FormatException e)
-            {
-                Console.Error.WriteLine($"bridge run: {e.Message}");
-                return 2;
-            }
+            if (Shutdown.MasterUriOrReport(parse.GetValue(master)!, "run") is not { } masterUri) return 2;
             var task = TaskOf(parse.GetValue(name)!, parse.GetValue(argv)!, parse.GetValue(cpus), parse.GetValue(mem));
             var framework = new FrameworkInfo { Name = parse.GetValue(name), User = System.Environment.UserName, Roles = { parse.GetValue(role) }, Checkpoint = true };
             var scheduler = new RunScheduler(task, masterUri);

@@ -21,4 +21,19 @@ internal static class Shutdown
         Uri.TryCreate(address.Contains("://", StringComparison.Ordinal) ? address : "http://" + address, UriKind.Absolute, out var uri) && uri.Port > 0
             ? uri
             : throw new FormatException($"'{address}' is not HOST:PORT");
+
+    /// <summary><see cref="MasterUri"/> for a client command's <c>--master</c>: null (after telling the
+    /// user on stderr, as <c>bridge COMMAND: --master ...</c>) when it is not HOST:PORT; the command then exits 2.</summary>
+    public static Uri? MasterUriOrReport(string address, string command)
+    {
+        try
+        {
+            return MasterUri(address);
+        }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine($"bridge {command}: --master {e.Message}");
+            return null;
+        }
+    }
 }

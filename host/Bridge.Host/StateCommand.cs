@@ -26,16 +26,7 @@ internal static class StateCommand
         var command = new Command("state", "Show the master's agents, frameworks, tasks and roles.") { master, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            Uri uri;
-            try
-            {
-                uri = Shutdown.MasterUri(parse.GetValue(master)!);
-            }
-            catch (FormatException e)
-            {
-                Console.Error.WriteLine($"bridge state: --master {e.Message}");
-                return 2;
-            }
+            if (Shutdown.MasterUriOrReport(parse.GetValue(master)!, "state") is not { } uri) return 2;
             if (await FetchAsync(uri, cancellationToken) is not { } body) return 1;
             if (parse.GetValue(json))
             {
