@@ -108,8 +108,12 @@ public class FuzzTests
         _output.WriteLine($"{Iterations} requests in {stopwatch.Elapsed.TotalSeconds:F1} s; streams or connections reset {resets}; non-200 {httpErrors}; heap {heapBefore / 1024} KiB -> {heapHalfway / 1024} KiB halfway -> {heapAfter / 1024} KiB");
         for (var code = 0; code < statuses.Length; code++)
             if (statuses[code] > 0) _output.WriteLine($"  {(StatusCode)code}: {statuses[code]}");
-        // Bounded: pools may keep what the busiest moment needed, but nothing grows per request.
-        Assert.True(heapAfter < 128 * 1024 * 1024, $"heap is {heapAfter / 1024} KiB after the run");
+        // Bounded: pools (Kestrel's pinned blocks, the client's HTTP/2 receive buffers) keep what
+        // the busiest moment needed, and that high-water mark depends on the schedule: 15 MiB on
+        // an idle machine, 145 MiB once on a loaded CI runner, flat from halfway on in both. So
+        // the leak check is the second half's growth (50,000 requests leaking even 700 bytes each
+        // fail it); the absolute bound only catches pools that run away.
+        Assert.True(heapAfter < 384 * 1024 * 1024, $"heap is {heapAfter / 1024} KiB after the run");
         Assert.True(heapAfter - heapHalfway < 32 * 1024 * 1024, $"heap grew {(heapAfter - heapHalfway) / 1024} KiB in the second half");
         Assert.True(resets < Iterations / 100, $"{resets} requests ended in a reset stream or connection");
         // The generator must actually reach the interesting paths, or the test proves little.
