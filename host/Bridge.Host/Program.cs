@@ -6,6 +6,7 @@ var root = new RootCommand("Bridge: one shared pool of machines for YARN jobs, s
     UpCommand.Create(),
     MasterCommand.Create(),
     AgentCommand.Create(),
+    BrokerCommand.Create(),
     RunCommand.Create(),
     StateCommand.Create(),
     HealthCommand.Create(),

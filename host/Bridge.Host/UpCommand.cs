@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Bridge.Eventing.Broker;
 using Bridge.Kernel.Agent;
 using Bridge.Kernel.Master;
 using Bridge.Kernel.Master.Registry;
@@ -9,7 +10,7 @@ namespace Bridge.Host;
 
 /// <summary>
 /// <c>bridge up</c>: the whole system on this machine in one process, the way mesos-local did: a
-/// master on 127.0.0.1 and N agents sharing the machine's resources, each with its own hostname
+/// master on 127.0.0.1, the embedded Kafka broker (127.0.0.1:9092), and N agents sharing the machine's resources, each with its own hostname
 /// (<c>agent-1</c>, <c>agent-2</c>, ...) so per-host placement behaves as on a real cluster. Tasks are
 /// real processes; Ctrl-C kills them and stops.
 /// </summary>
@@ -25,11 +26,12 @@ internal static class UpCommand
         var agents = new Option<int>("--agents") { Description = "Number of agents sharing this machine's resources.", DefaultValueFactory = _ => EnvironmentInt("BRIDGE_AGENTS", 1) };
         var workDir = new Option<string>("--work-dir")
         {
-            Description = "Where agents keep sandboxes (WORK_DIR/agent-N) and the master its registry (WORK_DIR/master/registry.db).",
+            Description = "Where agents keep sandboxes (WORK_DIR/agent-N), the master its registry (WORK_DIR/master/registry.db) and the broker its logs (WORK_DIR/broker).",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BRIDGE_WORK_DIR") ?? Path.Combine(Path.GetTempPath(), "bridge-up"),
         };
         var offerTimeout = MasterCommand.OfferTimeoutOption();
-        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir, offerTimeout };
+        var brokerPort = BrokerCommand.PortOption("--broker-port", "Kafka broker port on 127.0.0.1 (0 picks a free one).");
+        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir, offerTimeout, brokerPort };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var count = parse.GetValue(agents);
@@ -52,6 +54,14 @@ internal static class UpCommand
                 return 1;
             }
             await using var master = started;
+            var brokerOptions = new BrokerOptions
+            {
+                DataDirectory = Path.Combine(root, "broker"),
+                Endpoint = new IPEndPoint(IPAddress.Loopback, parse.GetValue(brokerPort)),
+                LoggerFactory = logs,
+            };
+            if (await BrokerCommand.StartAsync(brokerOptions, "bridge up", cancellationToken) is not { } startedBroker) return 1;
+            await using var broker = startedBroker;
             var shares = ResourceDetection.Split(ResourceDetection.Detect(root), count);
             var servers = new List<AgentServer>();
             try
@@ -73,6 +83,7 @@ internal static class UpCommand
                 Console.WriteLine($"  registry {Path.Combine(root, "master", "registry.db")}");
                 foreach (var s in servers)
                     Console.WriteLine($"  {s.Agent.Hostname,-8} {s.Address}  {s.Agent.Total}  isolation {s.Agent.Isolation}");
+                Console.WriteLine($"  broker   {broker.BootstrapServers}  (Kafka protocol; data in {brokerOptions.DataDirectory})");
                 Console.WriteLine("  not yet here: event bus, services, jobs, YARN bridge (see README)");
                 Console.WriteLine("Press Ctrl-C to stop.");
                 await Shutdown.WaitAsync(cancellationToken);
