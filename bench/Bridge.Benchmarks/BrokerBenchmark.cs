@@ -90,7 +90,7 @@ public static class BrokerBenchmark
                 $"log: {records} records in {batches} batches ({(double)records / batches:F0} records per batch, one batch per produce request), {storedBytes} bytes ({(double)storedBytes / records:F1} per record for a {size}-byte value)"));
 
             var consume = await OnThread("bench-consumer", () => Consume(broker.BootstrapServers, records, value, limit, cancellationToken));
-            output.WriteLine(string.Create(inv, $"consume: {records} records in {consume.Seconds:F2} s, offsets 0..{records - 1} in order, every value as sent"));
+            output.WriteLine(string.Create(inv, $"consume: {records} records in {consume.Seconds:F2} s, the first {consume.FirstRecordMs:F0} ms after Assign ({(records - 1) / (consume.Seconds - consume.FirstRecordMs / 1000):F0} records/s after it); offsets 0..{records - 1} in order, every value as sent"));
             output.WriteLine($"consume cpu: {consume.Cpu}");
             result = new BrokerResult(records, size, produce.Seconds, consume.Seconds, batches, storedBytes);
         }
@@ -116,7 +116,7 @@ public static class BrokerBenchmark
 
     private sealed record ProducePhase(double Seconds, double FirstDeliveryMs, long QueueFullWaits, string Cpu);
 
-    private sealed record ConsumePhase(double Seconds, string Cpu);
+    private sealed record ConsumePhase(double Seconds, double FirstRecordMs, string Cpu);
 
     private static ProducePhase Produce(string bootstrapServers, int records, byte[] value, TimeSpan limit, CancellationToken cancellationToken)
     {
@@ -176,18 +176,21 @@ public static class BrokerBenchmark
             EnableAutoCommit = false,
         };
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
+        LibrdkafkaCompat.Apply();
         var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
 
         var cpu = CpuMeter.Start();
         var start = Stopwatch.GetTimestamp();
         consumer.Assign(new TopicPartitionOffset(Topic, 0, Offset.Beginning));
         var consumed = 0;
+        long firstAt = 0;
         while (consumed < records)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"consumed {consumed} of {records} records in {limit.TotalSeconds:F0} s");
             var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
             if (result is null) continue;
+            if (consumed == 0) firstAt = Stopwatch.GetTimestamp();
             if (result.Offset.Value != consumed) throw new InvalidOperationException($"record {consumed} came back with offset {result.Offset.Value}");
             if (!value.AsSpan().SequenceEqual(result.Message.Value)) throw new InvalidOperationException($"record {consumed} came back with another value ({result.Message.Value?.Length} bytes)");
             consumed++;
@@ -195,7 +198,7 @@ public static class BrokerBenchmark
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var cpuText = cpu.Describe();
         consumer.Close();
-        return new ConsumePhase(seconds, cpuText);
+        return new ConsumePhase(seconds, Stopwatch.GetElapsedTime(start, firstAt).TotalMilliseconds, cpuText);
     }
 
     /// <summary>Batches and bytes stored in <paramref name="log"/>, read from the batch headers (RecordBatch v2).</summary>
