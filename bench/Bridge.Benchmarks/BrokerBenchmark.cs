@@ -5,6 +5,7 @@ using System.Net;
 using Bridge.Eventing.Broker;
 using Bridge.Eventing.Log.Storage;
 using Bridge.Eventing.Log.Topics;
+using Bridge.Eventing.Kafka;
 using Confluent.Kafka;
 
 namespace Bridge.Benchmarks;

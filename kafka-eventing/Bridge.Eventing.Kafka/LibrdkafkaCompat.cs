@@ -1,7 +1,7 @@
 using System.Reflection;
 using Confluent.Kafka;
 
-namespace Bridge.Benchmarks;
+namespace Bridge.Eventing.Kafka;
 
 /// <summary>
 /// Lets Confluent.Kafka 2.15.1 consume over Debian's librdkafka 2.0.2 (ENVIRONMENT.md: the only
@@ -13,7 +13,7 @@ namespace Bridge.Benchmarks;
 /// answering -1, what librdkafka itself answers when the leader epoch is unknown (and what a
 /// broker without leader epochs, like ours, amounts to). Nothing else changes.
 /// </summary>
-internal static class LibrdkafkaCompat
+public static class LibrdkafkaCompat
 {
     /// <summary>librdkafka 2.1.0 as <see cref="Library.Version"/> encodes it (0xMMmmrrxx).</summary>
     private const int LeaderEpochSince = 0x020100ff;
