@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bridge.Benchmarks;
+using Bridge.Eventing.Log.Storage;
 
 namespace Bridge.Host;
 
@@ -12,7 +13,30 @@ internal static class BenchCommand
         bench.Subcommands.Add(Allocator());
         bench.Subcommands.Add(Launch());
         bench.Subcommands.Add(Master());
+        bench.Subcommands.Add(Broker());
         return bench;
+    }
+
+    private static Command Broker()
+    {
+        var records = new Option<int>("--records") { Description = "Records to produce, then consume.", DefaultValueFactory = _ => 1_000_000 };
+        var size = new Option<int>("--size") { Description = "Bytes of each record's value (no key).", DefaultValueFactory = _ => 100 };
+        var flushMs = new Option<long?>("--flush-ms") { Description = "The broker's flush.ms (default: the broker's own, 0 = fsync every append); for measuring the fsync policy's cost." };
+        var command = new Command("broker", "Produce records to an in-process Kafka broker with one Confluent.Kafka producer, consume them back with one consumer, and print the rates.")
+            { records, size, flushMs };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            // librdkafka refuses a message larger than its message.max.bytes (default 1,000,000).
+            if (parse.GetValue(records) < 1 || parse.GetValue(size) is < 1 or > 1_000_000 || parse.GetValue(flushMs) is < 0)
+            {
+                Console.Error.WriteLine("bridge bench broker: --records must be at least 1, --size 1 to 1000000, --flush-ms at least 0");
+                return 2;
+            }
+            var logConfig = parse.GetValue(flushMs) is { } ms ? new LogConfig { FlushIntervalMs = ms } : null;
+            await BrokerBenchmark.RunAsync(parse.GetValue(records), parse.GetValue(size), Console.Out, logConfig, cancellationToken);
+            return 0;
+        });
+        return command;
     }
 
     private static Command Master()

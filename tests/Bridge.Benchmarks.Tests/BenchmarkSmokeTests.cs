@@ -47,5 +47,21 @@ public class BenchmarkSmokeTests
         Assert.Matches(new Regex($"^master agents=50 frameworks=2 launch_overhead_ms_p50={Number} launch_overhead_ms_p99={Number} tasks={result.Tasks}$"), LastLine(output));
     }
 
+    [Fact]
+    [Trait("Category", "Interop")] // Confluent.Kafka over Debian's librdkafka
+    public async Task Broker_TwoThousandRecords_AllComeBackAndTheDataDirectoryIsDeleted()
+    {
+        var output = new StringWriter();
+
+        var result = await BrokerBenchmark.RunAsync(records: 2000, size: 100, output);
+
+        Assert.InRange(result.Batches, 1, 2000);
+        Assert.True(result.StoredBytes > 2000 * 100, $"{result.StoredBytes} bytes stored");
+        var dataDir = Regex.Match(output.ToString(), @" data (\S+),").Groups[1].Value;
+        Assert.NotEmpty(dataDir);
+        Assert.False(Directory.Exists(dataDir), $"{dataDir} is left");
+        Assert.Matches(new Regex($"^broker records=2000 size=100 produce_rec_s={Number} consume_rec_s={Number} produce_mb_s={Number} consume_mb_s={Number}$"), LastLine(output));
+    }
+
     private static string LastLine(StringWriter output) => output.ToString().TrimEnd('\n').Split('\n')[^1];
 }

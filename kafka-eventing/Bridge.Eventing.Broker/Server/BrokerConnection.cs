@@ -24,7 +24,7 @@ internal sealed class BrokerConnection(RequestRouter router, int maxFrameBytes, 
         var clientHost = connection.RemoteEndPoint is IPEndPoint ip ? "/" + ip.Address : "/unknown";
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
-        var frames = new List<byte[]>();
+        var frames = new Queue<Frame>();
         try
         {
             while (true)
@@ -34,7 +34,7 @@ internal sealed class BrokerConnection(RequestRouter router, int maxFrameBytes, 
                 KafkaProtocolException? badFrame = null;
                 try
                 {
-                    while (KafkaFrame.TryReadFrame(ref buffer, maxFrameBytes, out var frame)) frames.Add(frame.ToArray());
+                    while (KafkaFrame.TryReadFrame(ref buffer, maxFrameBytes, out var frame)) frames.Enqueue(Frame.CopyOf(frame));
                 }
                 catch (KafkaProtocolException e)
                 {
@@ -42,13 +42,23 @@ internal sealed class BrokerConnection(RequestRouter router, int maxFrameBytes, 
                 }
                 input.AdvanceTo(buffer.Start, buffer.End);
 
-                foreach (var frame in frames)
-                    if (!await HandleAsync(frame, output, clientHost, connection.ConnectionId, closed.Token))
+                while (frames.TryDequeue(out var frame))
+                {
+                    bool keepOpen;
+                    try
+                    {
+                        keepOpen = await HandleAsync(frame.Bytes, output, clientHost, connection.ConnectionId, closed.Token);
+                    }
+                    finally
+                    {
+                        frame.Return();
+                    }
+                    if (!keepOpen)
                     {
                         await output.FlushAsync(closed.Token);
                         return;
                     }
-                frames.Clear();
+                }
                 await output.FlushAsync(closed.Token);
                 if (badFrame is not null)
                 {
@@ -67,13 +77,14 @@ internal sealed class BrokerConnection(RequestRouter router, int maxFrameBytes, 
         }
         finally
         {
+            foreach (var frame in frames) frame.Return();
             await input.CompleteAsync();
             await output.CompleteAsync();
         }
     }
 
     /// <summary>Decodes and answers one frame; false when the connection must close.</summary>
-    private async ValueTask<bool> HandleAsync(byte[] frame, PipeWriter output, string clientHost, string connectionId, CancellationToken cancellationToken)
+    private async ValueTask<bool> HandleAsync(ReadOnlyMemory<byte> frame, PipeWriter output, string clientHost, string connectionId, CancellationToken cancellationToken)
     {
         DecodedRequest request;
         try
@@ -103,5 +114,24 @@ internal sealed class BrokerConnection(RequestRouter router, int maxFrameBytes, 
         }
         if (response is not null) ResponseEncoder.Encode(output, request.Header, response);
         return true;
+    }
+
+    /// <summary>
+    /// A request frame copied out of the pipe into a pooled array, so the pipe can move on while
+    /// the request is handled (a Fetch may wait, a Produce's batches alias the frame until they
+    /// are appended). Returned once its response is written: nothing decoded outlives that.
+    /// </summary>
+    private readonly record struct Frame(byte[] Array, int Length)
+    {
+        public ReadOnlyMemory<byte> Bytes => Array.AsMemory(0, Length);
+
+        public static Frame CopyOf(in ReadOnlySequence<byte> frame)
+        {
+            var array = ArrayPool<byte>.Shared.Rent((int)frame.Length);
+            frame.CopyTo(array);
+            return new Frame(array, (int)frame.Length);
+        }
+
+        public void Return() => ArrayPool<byte>.Shared.Return(Array);
     }
 }
