@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Bridge.Eventing.Broker.ClientTests.Infrastructure;
+
+/// <summary>
+/// A child process (kcat, the <c>bridge broker</c> host) whose stdout lines and stderr are
+/// collected as they arrive. Waits are bounded; <see cref="Dispose"/> kills the process if it
+/// still runs, so a failing test never leaves one behind.
+/// </summary>
+internal sealed class ChildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private readonly StringBuilder _stderr = new();
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _lineArrived = new(0);
+
+    private ChildProcess(Process process, string commandLine)
+    {
+        _process = process;
+        CommandLine = commandLine;
+    }
+
+    /// <summary>The program and its arguments, for messages.</summary>
+    public string CommandLine { get; }
+
+    /// <summary>The OS process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Stdout lines so far.</summary>
+    public List<string> Lines { get { lock (_lines) return [.. _lines]; } }
+
+    /// <summary>Stderr so far.</summary>
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts <paramref name="program"/>; <paramref name="stdin"/>, when given, is written and closed.</summary>
+    public static ChildProcess Start(string program, IEnumerable<string> arguments, string? stdin = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        var process = new Process { StartInfo = start };
+        var child = new ChildProcess(process, $"{program} {string.Join(' ', start.ArgumentList)}");
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) child._stdoutClosed.TrySetResult();
+            else
+            {
+                lock (child._lines) child._lines.Add(e.Data);
+                child._lineArrived.Release();
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) lock (child._stderr) child._stderr.AppendLine(e.Data);
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (stdin is not null) process.StandardInput.Write(stdin);
+        process.StandardInput.Close();
+        return child;
+    }
+
+    /// <summary>Waits until <paramref name="done"/> holds for the stdout lines, the process exits, or the timeout passes.</summary>
+    /// <returns>Whether <paramref name="done"/> held.</returns>
+    public async Task<bool> WaitForLinesAsync(Func<List<string>, bool> done, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!done(Lines))
+        {
+            var left = timeout - clock.Elapsed;
+            if (left <= TimeSpan.Zero || _stdoutClosed.Task.IsCompleted && _lineArrived.CurrentCount == 0) return done(Lines);
+            await Task.WhenAny(_lineArrived.WaitAsync(left), _stdoutClosed.Task);
+        }
+        return true;
+    }
+
+    /// <summary>Waits for the process to exit and for its output to be read; kills it after <paramref name="timeout"/>.</summary>
+    /// <returns>Whether it exited by itself.</returns>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            await _stdoutClosed.Task.WaitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// SIGKILL (what <see cref="Process.Kill()"/> sends on Unix), then waits for the exit. Only the
+    /// process itself: kcat and <c>dotnet bridge.dll</c> start no children, and walking the process
+    /// tree first takes ~20 ms, long enough for a fast broker to acknowledge everything in flight.
+    /// </summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
+        }
+        _process.WaitForExit(10_000);
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+        _lineArrived.Dispose();
+    }
+}
