@@ -177,7 +177,7 @@ public static class BrokerBenchmark
             EnableAutoCommit = false,
         };
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
-        LibrdkafkaCompat.Apply();
+        LibrdkafkaCompat.EnsureInstalled();
         var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
 
         var cpu = CpuMeter.Start();

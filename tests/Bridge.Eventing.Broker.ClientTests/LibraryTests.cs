@@ -1,3 +1,4 @@
+using Bridge.Eventing.Kafka;
 using Bridge.Eventing.Broker.ClientTests.Infrastructure;
 using Confluent.Kafka;
 

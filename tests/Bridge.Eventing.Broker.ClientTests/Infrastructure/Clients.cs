@@ -1,3 +1,4 @@
+using Bridge.Eventing.Kafka;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Confluent.Kafka;
