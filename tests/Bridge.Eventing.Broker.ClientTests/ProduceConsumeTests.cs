@@ -93,17 +93,15 @@ public class ProduceConsumeTests
     }
 
     // librdkafka 2.0.2 compresses with gzip, snappy and lz4 only if the broker's Produce range
-    // overlaps v0..v0 (rd_kafka_msgset_writer_select_MsgVersion); the broker advertises Produce
-    // v3-v8, so librdkafka logs "Broker does not support compression type gzip: not compressing
-    // batch" and sends them uncompressed. Kafka 4.0 met the same (librdkafka issue 4956) and
-    // advertises Produce v0-v2 again while refusing them (KAFKA-18659). Unskip once the broker does.
-    private const string ProduceV0NotAdvertised = "broker bug: Produce advertised from v3, so librdkafka 2.0.2 sends gzip/snappy/lz4 uncompressed (librdkafka#4956, KAFKA-18659)";
-
+    // overlaps v0..v0 (rd_kafka_msgset_writer_select_MsgVersion); otherwise it logs "Broker does
+    // not support compression type gzip: not compressing batch" and sends them uncompressed. This
+    // test caught the broker advertising Produce from v3; like Kafka 4.0 (librdkafka issue 4956,
+    // KAFKA-18659) it now advertises v0-v8 and still refuses v0-v2.
     [Theory]
     [InlineData(CompressionType.None, CompressionCodec.None)]
-    [InlineData(CompressionType.Gzip, CompressionCodec.Gzip, Skip = ProduceV0NotAdvertised)]
-    [InlineData(CompressionType.Snappy, CompressionCodec.Snappy, Skip = ProduceV0NotAdvertised)]
-    [InlineData(CompressionType.Lz4, CompressionCodec.Lz4, Skip = ProduceV0NotAdvertised)]
+    [InlineData(CompressionType.Gzip, CompressionCodec.Gzip)]
+    [InlineData(CompressionType.Snappy, CompressionCodec.Snappy)]
+    [InlineData(CompressionType.Lz4, CompressionCodec.Lz4)]
     [InlineData(CompressionType.Zstd, CompressionCodec.Zstd)]
     public async Task Compression_EveryCodecLibrdkafkaHas_StoredCompressedAndReadBackExactly(CompressionType compression, CompressionCodec stored)
     {

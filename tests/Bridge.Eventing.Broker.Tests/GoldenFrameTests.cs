@@ -57,7 +57,7 @@ public class GoldenFrameTests
             "00000001" +                  // correlation id; header v0: no tagged fields
             "0000" +                      // ErrorCode NONE
             "0f" +                        // ApiKeys: compact array, 14+1
-            "0000" + "0003" + "0008" + "00" + // Produce 3–8, no tags
+            "0000" + "0000" + "0008" + "00" + // Produce 0–8 (v0–v2 claimed for librdkafka, refused), no tags
             "0001" + "0004" + "000b" + "00" + // Fetch 4–11
             "0002" + "0001" + "0005" + "00" + // ListOffsets 1–5
             "0003" + "0000" + "0008" + "00" + // Metadata 0–8

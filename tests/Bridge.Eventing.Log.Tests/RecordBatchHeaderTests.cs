@@ -140,6 +140,27 @@ public class RecordBatchHeaderTests
     }
 
     [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(int.MaxValue - 11)]
+    public void TryParse_BatchLengthWhoseTotalOverflowsAnInt_IsInvalidLength_NotAnException(int batchLength)
+    {
+        // Found by the network fuzz test: 12 + batchLength overflowed to a negative size.
+        var bytes = TestBatches.Simple(Timestamp);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), batchLength);
+        Assert.Equal(RecordBatchError.InvalidLength, RecordBatchHeader.TryParse(bytes, out _));
+        Assert.Equal(RecordBatchError.InvalidLength, RecordBatches.Split(bytes).Error);
+    }
+
+    [Fact]
+    public void TryParse_LargestBatchLength_IsMerelyIncomplete()
+    {
+        var bytes = TestBatches.Simple(Timestamp);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), RecordBatchHeader.MaxBatchLength);
+        Assert.Equal(RecordBatchError.Incomplete, RecordBatchHeader.TryParse(bytes, out var header));
+        Assert.Equal(int.MaxValue, header.SizeInBytes);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(3)]

@@ -16,7 +16,7 @@ public delegate IKafkaResponse ResponseBodyReader(ref KafkaReader reader, short 
 /// ApiVersions answer is derived from what is implemented, never written by hand.
 /// </summary>
 /// <param name="Key">The API key.</param>
-/// <param name="MinVersion">Lowest version served and advertised.</param>
+/// <param name="MinVersion">Lowest version served (and advertised, unless <see cref="ApiDescriptor.AdvertisedMinVersion"/> says lower).</param>
 /// <param name="MaxVersion">Highest version served and advertised.</param>
 /// <param name="FirstFlexibleVersion">First version the spec marks flexible (<c>flexibleVersions</c>), served or not.</param>
 /// <param name="ReadRequest">Reads a request body.</param>
@@ -32,6 +32,15 @@ public sealed record ApiDescriptor(
         new(key, minVersion, maxVersion, firstFlexibleVersion,
             static (ref KafkaReader r, short v) => TRequest.Read(ref r, v),
             static (ref KafkaReader r, short v) => TResponse.Read(ref r, v));
+
+    /// <summary>
+    /// The lowest version the ApiVersions answer claims; below <see cref="MinVersion"/> only where
+    /// clients need to see old versions to enable features, and such requests are still refused
+    /// (the connection closes). Produce: 0, as Kafka 4.0 answers (KAFKA-18659): librdkafka
+    /// before 2.10 enables gzip, snappy and lz4 only when the broker's Produce range includes v0
+    /// (librdkafka#4956), and otherwise sends those batches uncompressed.
+    /// </summary>
+    public short AdvertisedMinVersion { get; init; } = MinVersion;
 
     /// <summary>Whether <paramref name="version"/> is within [<see cref="MinVersion"/>, <see cref="MaxVersion"/>].</summary>
     public bool Supports(short version) => version >= MinVersion && version <= MaxVersion;
@@ -76,5 +85,5 @@ public static class KafkaApis
 
     /// <summary>The ApiVersions entries the broker advertises: one per served API, ordered by key.</summary>
     public static IReadOnlyList<ApiVersionsResponse.ApiVersion> Advertised { get; } =
-        All.Select(a => new ApiVersionsResponse.ApiVersion(a.Key, a.MinVersion, a.MaxVersion)).ToArray();
+        All.Select(a => new ApiVersionsResponse.ApiVersion(a.Key, a.AdvertisedMinVersion, a.MaxVersion)).ToArray();
 }

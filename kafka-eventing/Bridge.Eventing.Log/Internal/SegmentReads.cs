@@ -72,7 +72,7 @@ internal static class SegmentReads
         if (segment.Read(head, position) < head.Length)
             throw Corrupt(segment, position);
         var length = BinaryPrimitives.ReadInt32BigEndian(head[8..]);
-        if (length < RecordBatchHeader.MinBatchLength)
+        if (length is < RecordBatchHeader.MinBatchLength or > RecordBatchHeader.MaxBatchLength)
             throw Corrupt(segment, position);
         return RecordBatchHeader.LogOverhead + length;
     }
@@ -84,7 +84,7 @@ internal static class SegmentReads
         while (bytes.Length - offset >= RecordBatchHeader.LogOverhead)
         {
             var length = BinaryPrimitives.ReadInt32BigEndian(bytes[(offset + 8)..]);
-            if (length < RecordBatchHeader.MinBatchLength)
+            if (length is < RecordBatchHeader.MinBatchLength or > RecordBatchHeader.MaxBatchLength)
                 throw Corrupt(segment, filePosition + offset);
             if ((long)RecordBatchHeader.LogOverhead + length > bytes.Length - offset)
                 break;

@@ -16,7 +16,7 @@ public enum RecordBatchError
     /// </summary>
     Incomplete,
 
-    /// <summary>batchLength is below 14 (no message format is that short) or, for magic 2, below 49 (a header with no records: 61 − 12).</summary>
+    /// <summary>batchLength is below 14 (no message format is that short), for magic 2 below 49 (a header with no records: 61 − 12), or above <see cref="RecordBatchHeader.MaxBatchLength"/> (12 + batchLength would not fit in an int).</summary>
     InvalidLength,
 
     /// <summary>The magic byte (offset 16) is not 2: a v0/v1 MessageSet or garbage.</summary>

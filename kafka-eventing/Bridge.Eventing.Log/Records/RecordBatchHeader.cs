@@ -102,6 +102,13 @@ public readonly record struct RecordBatchHeader
     /// <summary>Number of records in the batch.</summary>
     public int RecordCount { get; init; }
 
+    /// <summary>
+    /// The largest batchLength accepted: 12 + batchLength must fit in an int (a batch larger than
+    /// 2 GiB cannot exist in a Kafka request or segment). Larger values are
+    /// <see cref="RecordBatchError.InvalidLength"/>, so <see cref="SizeInBytes"/> never overflows.
+    /// </summary>
+    public const int MaxBatchLength = int.MaxValue - LogOverhead;
+
     /// <summary>Total size of the batch in bytes (12 + <see cref="BatchLength"/>).</summary>
     public int SizeInBytes => LogOverhead + BatchLength;
     /// <summary>Offset of the last record.</summary>
@@ -135,7 +142,7 @@ public readonly record struct RecordBatchHeader
 
     /// <summary>
     /// Reads and validates only the 61-byte header (no CRC, records need not be present), in Kafka's
-    /// order (<c>ByteBufferLogInputStream.nextBatchSize</c>): batchLength ≥ 14 (any message format),
+    /// order (<c>ByteBufferLogInputStream.nextBatchSize</c>): 14 ≤ batchLength ≤ <see cref="MaxBatchLength"/> (any message format),
     /// magic 2 (so a v0/v1 MessageSet is <see cref="RecordBatchError.UnsupportedMagic"/>), batchLength
     /// ≥ 49, codec 0-4, lastOffsetDelta ≥ 0 and recordCount == lastOffsetDelta + 1.
     /// <see cref="RecordBatchError.Incomplete"/> when fewer than 61 bytes are given (after the
@@ -147,7 +154,7 @@ public readonly record struct RecordBatchHeader
         if (bytes.Length < LogOverhead)
             return RecordBatchError.Incomplete;
         var batchLength = BinaryPrimitives.ReadInt32BigEndian(bytes[BatchLengthOffset..]);
-        if (batchLength < LegacyMinLength)
+        if (batchLength is < LegacyMinLength or > MaxBatchLength)
             return RecordBatchError.InvalidLength;
         if (bytes.Length <= MagicOffset)
             return RecordBatchError.Incomplete;

@@ -37,15 +37,6 @@ public class NetworkFuzzTests(ITestOutputHelper output)
 
     private enum Expect { Answer, NoAnswerOrClose, Close }
 
-    /// <summary>
-    /// A broker bug this test found, reported to the lead and replayed by
-    /// <see cref="FuzzFindingsTests.Produce_BatchLengthNearInt32Max_IsAnsweredCorruptMessage"/>:
-    /// until it is fixed, a close after such a frame is counted under its own name instead of
-    /// failing the run. Delete this, the check in <see cref="Closed"/> and the Skip there once fixed.
-    /// </summary>
-    internal const string BatchLengthOverflowBug =
-        "broker bug: a Produce batch with batchLength > int.MaxValue - 12 overflows RecordBatchHeader.SizeInBytes; the handler throws and the connection closes";
-
     [Fact]
     public async Task RawFrames_100k_EachAnsweredOrClosedAsTheCodecDecides_AndRealClientsKeepWorking()
     {
@@ -171,16 +162,10 @@ public class NetworkFuzzTests(ITestOutputHelper output)
 
     private bool Closed(FuzzFrame frame, Expect expect, string detail)
     {
-        if (expect == Expect.Answer && HasOverflowingBatchLength(frame)) Record(frame, "closed (known bug: batchLength overflow)");
-        else if (expect == Expect.Answer) Violation(frame, $"closed, but the codec decodes it: {detail}");
+        if (expect == Expect.Answer) Violation(frame, $"closed, but the codec decodes it: {detail}");
         else Record(frame, "closed");
         return false;
     }
-
-    private static bool HasOverflowingBatchLength(FuzzFrame frame) =>
-        RequestDecoder.Decode(FuzzFrames.BodyOf(frame)).Request is ProduceRequest produce
-        && produce.TopicData.SelectMany(t => t.PartitionData).Any(p => p.Records is { Length: >= 61 } records
-            && System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(records.Span[8..]) > int.MaxValue - 12);
 
     private void CheckAnswer(FuzzFrame frame, byte[] response, ApiKey api, short version)
     {

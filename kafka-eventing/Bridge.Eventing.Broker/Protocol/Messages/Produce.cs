@@ -16,7 +16,7 @@ public sealed record ProduceRequest : IKafkaRequest, IKafkaMessage<ProduceReques
 {
     /// <summary>Produce v3–v8; flexible from v9 (not served).</summary>
     public static ApiDescriptor Api { get; } =
-        ApiDescriptor.Create<ProduceRequest, ProduceResponse>(ApiKey.Produce, 3, 8, firstFlexibleVersion: 9);
+        ApiDescriptor.Create<ProduceRequest, ProduceResponse>(ApiKey.Produce, 3, 8, firstFlexibleVersion: 9) with { AdvertisedMinVersion = 0 };
 
     /// <summary>One topic's data.</summary>
     /// <param name="Name">Topic name.</param>
