@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using Bridge.Eventing.Broker.ClientTests.Infrastructure;
 using Bridge.Eventing.Broker.Protocol;
 using Bridge.Eventing.Broker.Protocol.Messages;
+using Bridge.Eventing.Log.Tests;
 using KafkaErrorCode = Bridge.Eventing.Broker.Protocol.ErrorCode;
 
 namespace Bridge.Eventing.Broker.ClientTests.Fuzz;
@@ -25,7 +26,7 @@ public class FuzzFindingsTests
     {
         await using var broker = await TestBroker.StartAsync();
         broker.Broker.Logs.CreateTopic("fuzz", 1);
-        var batch = RecordBatchWriter.Write([([1], [2])], 1_700_000_000_000);
+        var batch = TestBatches.Build(1_700_000_000_000, [new TestRecord("k", "v")]);
         BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(8), batchLength);
         var output = new ArrayBufferWriter<byte>();
         RequestEncoder.Encode(output, new RequestHeader(ApiKey.Produce, 7, 42, "regression"), new ProduceRequest

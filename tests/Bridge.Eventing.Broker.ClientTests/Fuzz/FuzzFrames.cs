@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using Bridge.Eventing.Broker.ClientTests.Infrastructure;
 using Bridge.Eventing.Broker.Protocol;
 using Bridge.Eventing.Broker.Protocol.Messages;
+using Bridge.Eventing.Log.Tests;
 
 namespace Bridge.Eventing.Broker.ClientTests.Fuzz;
 
@@ -94,7 +95,7 @@ internal sealed class FuzzFrames(Random random, int maxFrameBytes)
         int partition = random.Next(3); // 2 does not exist
         return api switch
         {
-            ApiKey.Produce => ProduceRequest(version, RecordBatchWriter.Write(Records(), 1_700_000_000_000), (short)(random.Next(5) == 0 ? 0 : random.Next(2) == 0 ? 1 : -1)),
+            ApiKey.Produce => ProduceRequest(version, TestBatches.Build(1_700_000_000_000, Records()), (short)(random.Next(5) == 0 ? 0 : random.Next(2) == 0 ? 1 : -1)),
             ApiKey.Fetch => new FetchRequest
             {
                 MaxWaitMs = random.Next(2) == 0 ? 0 : 10, MinBytes = random.Next(2), MaxBytes = 1 << 20,
@@ -140,14 +141,22 @@ internal sealed class FuzzFrames(Random random, int maxFrameBytes)
         TopicData = [new ProduceRequest.Topic(Topic, [new ProduceRequest.Partition(0, batch)])],
     };
 
-    private List<(byte[]? Key, byte[]? Value)> Records() =>
-        Enumerable.Range(0, random.Next(1, 5)).Select(_ => (random.Next(3) == 0 ? null : Bytes(random.Next(0, 20)), (byte[]?)Bytes(random.Next(0, 200)))).ToList();
+    /// <summary>Where a RecordBatch v2 keeps its CRC-32C (https://kafka.apache.org/documentation/#recordbatch).</summary>
+    private const int CrcOffset = 17;
+
+    private List<TestRecord> Records() =>
+        Enumerable.Range(0, random.Next(1, 5)).Select(i => new TestRecord(random.Next(3) == 0 ? null : Text(random.Next(0, 20)), Text(random.Next(0, 200)), TimestampDelta: i)).ToList();
+
+    private string Text(int length) => string.Create(length, random, static (chars, r) =>
+    {
+        for (var i = 0; i < chars.Length; i++) chars[i] = (char)r.Next(0x20, 0x7F);
+    });
 
     /// <summary>A Produce frame (acks 1) whose only batch has a flipped bit in its CRC or in the bytes the CRC covers.</summary>
     private byte[] ProduceWithBadCrc()
     {
-        var batch = RecordBatchWriter.Write(Records(), 1_700_000_000_000);
-        int at = random.Next(2) == 0 ? RecordBatchWriter.CrcOffset + random.Next(4) : random.Next(61, batch.Length);
+        var batch = TestBatches.Build(1_700_000_000_000, Records());
+        int at = random.Next(2) == 0 ? CrcOffset + random.Next(4) : random.Next(61, batch.Length);
         batch[at] ^= (byte)(1 << random.Next(8));
         short version = (short)random.Next(3, 9);
         var output = new ArrayBufferWriter<byte>();
