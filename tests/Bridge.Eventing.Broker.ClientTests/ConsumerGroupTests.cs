@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Bridge.Eventing.Broker.ClientTests.Infrastructure;
+using Bridge.Testing;
 using Confluent.Kafka;
 
 namespace Bridge.Eventing.Broker.ClientTests;
@@ -60,7 +61,7 @@ public class ConsumerGroupTests
         try
         {
             // Both members joined and the group settled: each owns some partitions, none twice, all four owned.
-            await WaitUntil(() =>
+            await Wait.UntilAsync(() =>
             {
                 var a = members[0].Assignment;
                 var b = members[1].Assignment;
@@ -69,7 +70,7 @@ public class ConsumerGroupTests
             var assignments = members.Select(m => m.Assignment).ToArray();
 
             await ProduceAsync(broker.BootstrapServers, topic, 4, Enumerable.Range(0, 1_000));
-            await WaitUntil(() => members.Sum(m => m.Count) >= 1_000, "1,000 records consumed by the two members");
+            await Wait.UntilAsync(() => members.Sum(m => m.Count) >= 1_000, "1,000 records consumed by the two members");
 
             var all = members.SelectMany(m => m.Consumed).ToList();
             Assert.Equal(Enumerable.Range(0, 1_000), all.Select(r => r.Id).Order());
@@ -122,16 +123,6 @@ public class ConsumerGroupTests
         Assert.Equal(Enumerable.Range(120, 80), rest.Select(Id).Order());
         Assert.All(rest, r => Assert.True(r.Offset.Value >= 60));
         resumed.Close();
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < Clients.ConsumeDeadline, $"timed out waiting for: {what}");
-            await Task.Delay(50);
-        }
     }
 
     /// <summary>One group member polling on its own thread; publishes its assignment and records.</summary>

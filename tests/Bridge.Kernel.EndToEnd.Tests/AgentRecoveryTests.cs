@@ -1,4 +1,5 @@
 using Bridge.Kernel.V1;
+using Bridge.Testing;
 using Task = System.Threading.Tasks.Task;
 using TaskStatus = Bridge.Kernel.V1.TaskStatus;
 

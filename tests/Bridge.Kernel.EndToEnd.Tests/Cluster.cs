@@ -213,13 +213,3 @@ internal sealed class Framework : IAsyncDisposable
     }
 }
 
-/// <summary>Waiting for something outside the cluster's events (a file, a process's end) to become true.</summary>
-internal static class Wait
-{
-    /// <summary>Checks <paramref name="condition"/> every 20 ms until it holds; fails after 60 s.</summary>
-    public static async Task UntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!condition()) await Task.Delay(20, timeout.Token);
-    }
-}

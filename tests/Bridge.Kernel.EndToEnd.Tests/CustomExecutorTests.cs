@@ -1,6 +1,7 @@
 using System.Text;
 using Bridge.Kernel.Scheduler;
 using Bridge.Kernel.V1;
+using Bridge.Testing;
 using Google.Protobuf;
 using Task = System.Threading.Tasks.Task;
 using TaskStatus = Bridge.Kernel.V1.TaskStatus;
