@@ -12,6 +12,8 @@ packages+=(bzip2 xz-utils)
 # The embedded Kafka broker is tested with real clients: kcat, and Confluent.Kafka over Debian's
 # librdkafka 2.0.2 (the -dev package has the unversioned librdkafka.so its DllImport finds).
 packages+=(librdkafka1 librdkafka-dev kcat)
+# The Avro codec is checked against a real implementation nobody here wrote.
+packages+=(python3-avro)
 
 missing=()
 for p in "${packages[@]}"; do
