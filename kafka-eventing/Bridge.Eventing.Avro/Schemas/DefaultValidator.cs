@@ -26,33 +26,33 @@ internal static class DefaultValidator
                     Fail(path, $"a union's default must be a value of its first branch ({Describe(first)}): {inner!.Detail}", inner.Path);
                 return;
             case RecordSchema record:
-                Expect(kind == JsonValueKind.Object, value, path, $"an object for record \"{record.FullName}\"");
+                if (kind != JsonValueKind.Object) Mismatch(value, path, $"an object for record {SchemaText.Quote(record.FullName)}");
                 foreach (var field in record.Fields)
                 {
                     if (value.TryGetProperty(field.Name, out var member)) Check(field.Schema, member, path.Property(field.Name));
                     else if (!field.HasDefault)
-                        Fail(path, $"the value for record \"{record.FullName}\" lacks field \"{field.Name}\", which has no default");
+                        Fail(path, $"the value for record {SchemaText.Quote(record.FullName)} lacks field {SchemaText.Quote(field.Name)}, which has no default");
                 }
                 return;
             case EnumSchema e:
-                Expect(kind == JsonValueKind.String, value, path, $"a symbol of enum \"{e.FullName}\"");
+                if (kind != JsonValueKind.String) Mismatch(value, path, $"a symbol of enum {SchemaText.Quote(e.FullName)}");
                 if (e.IndexOf(value.GetString()!) < 0)
-                    Fail(path, $"\"{value.GetString()}\" is not a symbol of enum \"{e.FullName}\"");
+                    Fail(path, $"{SchemaText.Quote(value.GetString()!)} is not a symbol of enum {SchemaText.Quote(e.FullName)}");
                 return;
             case FixedSchema f:
-                Expect(kind == JsonValueKind.String, value, path, $"a string of {f.Size} characters U+0000-U+00FF for fixed \"{f.FullName}\"");
+                if (kind != JsonValueKind.String) Mismatch(value, path, $"a string of {f.Size} characters U+0000-U+00FF for fixed {SchemaText.Quote(f.FullName)}");
                 var text = value.GetString()!;
                 CheckLatin1(text, path);
                 if (text.Length != f.Size)
-                    Fail(path, $"fixed \"{f.FullName}\" has {f.Size} bytes, but the default has {text.Length}");
+                    Fail(path, $"fixed {SchemaText.Quote(f.FullName)} has {f.Size} bytes, but the default has {text.Length}");
                 return;
             case ArraySchema array:
-                Expect(kind == JsonValueKind.Array, value, path, "an array");
+                if (kind != JsonValueKind.Array) Mismatch(value, path, "an array");
                 var i = 0;
                 foreach (var item in value.EnumerateArray()) Check(array.Items, item, path.Index(i++));
                 return;
             case MapSchema map:
-                Expect(kind == JsonValueKind.Object, value, path, "an object (a map)");
+                if (kind != JsonValueKind.Object) Mismatch(value, path, "an object (a map)");
                 foreach (var member in value.EnumerateObject()) Check(map.Values, member.Value, path.Property(member.Name));
                 return;
         }
@@ -63,7 +63,8 @@ internal static class DefaultValidator
             case AvroType.Boolean: Expect(kind is JsonValueKind.True or JsonValueKind.False, value, path, "true or false"); break;
             case AvroType.Int: Expect(kind == JsonValueKind.Number && value.TryGetInt32(out _), value, path, "an integer from -2^31 to 2^31-1 (int)"); break;
             case AvroType.Long: Expect(kind == JsonValueKind.Number && value.TryGetInt64(out _), value, path, "an integer from -2^63 to 2^63-1 (long)"); break;
-            case AvroType.Float or AvroType.Double: Expect(kind == JsonValueKind.Number, value, path, $"a number ({SchemaText.TypeName(schema.Type)})"); break;
+            case AvroType.Float: Expect(kind == JsonValueKind.Number, value, path, "a number (float)"); break;
+            case AvroType.Double: Expect(kind == JsonValueKind.Number, value, path, "a number (double)"); break;
             case AvroType.String: Expect(kind == JsonValueKind.String, value, path, "a string"); break;
             case AvroType.Bytes:
                 Expect(kind == JsonValueKind.String, value, path, "a string of characters U+0000-U+00FF (bytes)");
@@ -94,13 +95,17 @@ internal static class DefaultValidator
             Fail(path, $"character {bad} (U+{(int)text[bad]:X4}) is above U+00FF, so it is not a byte (bytes and fixed defaults map code points 0-255 to bytes)");
     }
 
+    /// <summary>Fails unless <paramref name="ok"/>; <paramref name="expected"/> is a constant, so success costs nothing.</summary>
     private static void Expect(bool ok, JsonElement value, JsonPath path, string expected)
     {
-        if (!ok) Fail(path, $"the default must be {expected}, not {SchemaParser.Raw(value)}");
+        if (!ok) Mismatch(value, path, expected);
     }
 
+    private static void Mismatch(JsonElement value, JsonPath path, string expected) =>
+        Fail(path, $"the default must be {expected}, not {SchemaParser.Raw(value)}");
+
     private static string Describe(AvroSchema schema) =>
-        schema is NamedSchema n ? $"{SchemaText.TypeName(n.Type)} \"{n.FullName}\"" : $"\"{SchemaText.TypeName(schema.Type)}\"";
+        schema is NamedSchema n ? $"{SchemaText.TypeName(n.Type)} {SchemaText.Quote(n.FullName)}" : $"\"{SchemaText.TypeName(schema.Type)}\"";
 
     private static void Fail(JsonPath path, string detail, string? at = null) =>
         throw new AvroSchemaException(at ?? path.ToString(), detail);

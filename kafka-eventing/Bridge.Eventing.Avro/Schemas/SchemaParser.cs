@@ -50,13 +50,69 @@ internal sealed class SchemaParser
         {
             throw new AvroSchemaException("$", $"not valid JSON: {e.Message}", e);
         }
+        catch (ArgumentException e)
+        {
+            // A lone surrogate in the text: it is not Unicode, so it has no UTF-8 form.
+            throw new AvroSchemaException("$", $"not valid JSON: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A key escaping half a surrogate pair ("\ud800"), met by System.Text.Json's
+            // duplicate-key check (.NET 10 throws this rather than a JsonException there).
+            throw new AvroSchemaException("$", $"not valid JSON: {e.Message}", e);
+        }
         using (document)
         {
+            CheckStrings(document.RootElement);
             var parser = new SchemaParser(known);
             var schema = parser.ParseSchema(document.RootElement, JsonPath.Root, space: null);
             foreach (var (field, path) in parser._defaults)
                 DefaultValidator.Check(field.Schema, field.Default!.Value, path);
             return schema;
+        }
+    }
+
+    /// <summary>
+    /// JSON lets a string escape half of a surrogate pair (<c>"\ud800"</c>), which is not Unicode
+    /// text and which System.Text.Json refuses to read as a string. Every string and key is read
+    /// once here, so the walk below never meets one; the error names where it is. Iterative, linear.
+    /// </summary>
+    private static void CheckStrings(JsonElement root)
+    {
+        var pending = new Stack<(JsonElement Element, JsonPath Path)>();
+        pending.Push((root, JsonPath.Root));
+        while (pending.Count > 0)
+        {
+            var (element, path) = pending.Pop();
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    ReadString(() => element.GetString(), path);
+                    break;
+                case JsonValueKind.Array:
+                    var i = 0;
+                    foreach (var item in element.EnumerateArray()) pending.Push((item, path.Index(i++)));
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        var name = ReadString(() => property.Name, path);
+                        pending.Push((property.Value, path.Property(name)));
+                    }
+                    break;
+            }
+        }
+    }
+
+    private static string ReadString(Func<string?> read, JsonPath path)
+    {
+        try
+        {
+            return read()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new AvroSchemaException(path.ToString(), $"a string or key is not Unicode text: {e.Message}", e);
         }
     }
 
@@ -107,19 +163,19 @@ internal sealed class SchemaParser
         var reach = _depth - 1 + known.DefinitionHeight;
         if (reach > SchemaLimits.MaxDepth)
             throw new AvroSchemaException(path.ToString(),
-                $"\"{known.FullName}\" (defined elsewhere, {known.DefinitionHeight} levels deep) would nest schemas {reach} deep here, over {SchemaLimits.MaxDepth}");
+                $"{SchemaText.Quote(known.FullName)} (defined elsewhere, {known.DefinitionHeight} levels deep) would nest schemas {reach} deep here, over {SchemaLimits.MaxDepth}");
         _deepest = Math.Max(_deepest, reach);
     }
 
     private string UnknownNameDetail(string name, string fullName)
     {
         if (name is "record" or "error" or "enum" or "fixed" or "array" or "map")
-            return $"\"{name}\" is not a defined type; a {name} is declared as an object, e.g. {{\"type\": \"{name}\", ...}}";
+            return $"{SchemaText.Quote(name)} is not a defined type; a {name} is declared as an object, e.g. {{\"type\": {SchemaText.Quote(name)}, ...}}";
         if (name.Length == 0) return "an empty string is not a type name";
-        var detail = $"\"{name}\" is not a primitive type or a named type defined before this point";
-        if (fullName != name) detail += $" (it means \"{fullName}\" here)";
+        var detail = $"{SchemaText.Quote(name)} is not a primitive type or a named type defined before this point";
+        if (fullName != name) detail += $" (it means {SchemaText.Quote(fullName)} here)";
         if (fullName != name && (_defined.ContainsKey(name) || _known.TryGet(name, out _)))
-            detail += $"; \"{name}\" in the null namespace exists, but the specification gives no way to name it from inside namespace \"{fullName[..fullName.LastIndexOf('.')]}\"";
+            detail += $"; {SchemaText.Quote(name)} in the null namespace exists, but the specification gives no way to name it from inside namespace {SchemaText.Quote(fullName[..fullName.LastIndexOf('.')])}";
         return detail;
     }
 
@@ -157,8 +213,8 @@ internal sealed class SchemaParser
     {
         var fullName = type.Contains('.') || space is null ? type : $"{space}.{type}";
         if (_defined.ContainsKey(fullName) || _known.TryGet(fullName, out _))
-            return $"\"{type}\" names a defined type; refer to it with the JSON string \"{type}\", not as an object's \"type\"";
-        return $"unknown type \"{type}\": expected a primitive type or record, error, enum, array, map or fixed";
+            return $"{SchemaText.Quote(type)} names a defined type; refer to it with the JSON string {SchemaText.Quote(type)}, not as an object's \"type\"";
+        return $"unknown type {SchemaText.Quote(type)}: expected a primitive type or record, error, enum, array, map or fixed";
     }
 
     private static PrimitiveSchema ParsePrimitive(JsonElement json, JsonPath path, PrimitiveSchema shared)
@@ -200,7 +256,7 @@ internal sealed class SchemaParser
             throw new AvroSchemaException(path.ToString(), $"a field is an object, not {SchemaText.Describe(json.ValueKind)}");
         var name = RequiredName(json, path, "a field's");
         if (!positions.TryAdd(name, position))
-            throw new AvroSchemaException(path.Property("name").ToString(), $"field name \"{name}\" is already used by field {positions[name]}");
+            throw new AvroSchemaException(path.Property("name").ToString(), $"field name {SchemaText.Quote(name)} is already used by field {positions[name]}");
         var schema = ParseSchema(Required(json, "type", path), path.Property("type"), space);
 
         var order = SortOrder.Ascending;
@@ -213,7 +269,7 @@ internal sealed class SchemaParser
                     "descending" => SortOrder.Descending,
                     "ignore" => SortOrder.Ignore,
                     var other => throw new AvroSchemaException(path.Property("order").ToString(),
-                        $"order \"{other}\" is not \"ascending\", \"descending\" or \"ignore\""),
+                        $"order {SchemaText.Quote(other!)} is not \"ascending\", \"descending\" or \"ignore\""),
                 }
                 : throw new AvroSchemaException(path.Property("order").ToString(),
                     $"\"order\" must be a string, not {SchemaText.Describe(orderJson.ValueKind)}");
@@ -243,9 +299,9 @@ internal sealed class SchemaParser
                 throw new AvroSchemaException(at.ToString(), $"a symbol is a string, not {SchemaText.Describe(symbolJson.ValueKind)}");
             var symbol = symbolJson.GetString()!;
             if (!SchemaText.IsValidName(symbol))
-                throw new AvroSchemaException(at.ToString(), $"symbol \"{symbol}\" {SchemaText.NameRule}");
+                throw new AvroSchemaException(at.ToString(), $"symbol {SchemaText.Quote(symbol)} {SchemaText.NameRule}");
             if (!seen.TryAdd(symbol, i))
-                throw new AvroSchemaException(at.ToString(), $"symbol \"{symbol}\" is already symbol {seen[symbol]}");
+                throw new AvroSchemaException(at.ToString(), $"symbol {SchemaText.Quote(symbol)} is already symbol {seen[symbol]}");
             symbols.Add(symbol);
             i++;
         }
@@ -258,7 +314,7 @@ internal sealed class SchemaParser
                 throw new AvroSchemaException(at, $"an enum's default is a string, not {SchemaText.Describe(defaultJson.ValueKind)}");
             defaultSymbol = defaultJson.GetString()!;
             if (!seen.ContainsKey(defaultSymbol))
-                throw new AvroSchemaException(at, $"default \"{defaultSymbol}\" is not one of the symbols");
+                throw new AvroSchemaException(at, $"default {SchemaText.Quote(defaultSymbol)} is not one of the symbols");
         }
 
         var schema = new EnumSchema(name, ns, Aliases(json, path, ns), Doc(json, path), symbols.MoveToImmutable(), defaultSymbol,
@@ -296,7 +352,7 @@ internal sealed class SchemaParser
             if (branch is NamedSchema n)
             {
                 if (!named.TryAdd(n.FullName, i))
-                    throw new AvroSchemaException(at.ToString(), $"the union already has \"{n.FullName}\" as branch {named[n.FullName]}");
+                    throw new AvroSchemaException(at.ToString(), $"the union already has {SchemaText.Quote(n.FullName)} as branch {named[n.FullName]}");
             }
             else if (!unnamed.TryAdd(branch.Type, i))
             {
@@ -329,13 +385,13 @@ internal sealed class SchemaParser
         if (lastDot >= 0)
         {
             if (SchemaText.DottedNameProblem(text) is { } problem)
-                throw new AvroSchemaException(namePath, $"full name \"{text}\" is not valid: {problem}");
+                throw new AvroSchemaException(namePath, $"full name {SchemaText.Quote(text)} is not valid: {problem}");
             (space, name) = (text[..lastDot], text[(lastDot + 1)..]);
         }
         else
         {
             if (!SchemaText.IsValidName(text))
-                throw new AvroSchemaException(namePath, text.Length == 0 ? "the name is empty" : $"name \"{text}\" {SchemaText.NameRule}");
+                throw new AvroSchemaException(namePath, text.Length == 0 ? "the name is empty" : $"name {SchemaText.Quote(text)} {SchemaText.NameRule}");
             name = text;
             space = enclosing;
             if (json.TryGetProperty("namespace", out var nsJson))
@@ -346,20 +402,20 @@ internal sealed class SchemaParser
                 space = nsJson.GetString()!;
                 if (space.Length == 0) space = null;
                 else if (SchemaText.DottedNameProblem(space) is { } problem)
-                    throw new AvroSchemaException(nsPath, $"namespace \"{space}\" is not valid: {problem}");
+                    throw new AvroSchemaException(nsPath, $"namespace {SchemaText.Quote(space)} is not valid: {problem}");
             }
         }
         if (SchemaText.Primitive(name) is not null)
-            throw new AvroSchemaException(namePath, $"\"{name}\" is a primitive type name, which may not be defined in any namespace");
+            throw new AvroSchemaException(namePath, $"{SchemaText.Quote(name)} is a primitive type name, which may not be defined in any namespace");
         return (name, space);
     }
 
     private void Define(NamedSchema schema, JsonPath path)
     {
         if (_known.TryGet(schema.FullName, out _))
-            throw new AvroSchemaException(path.Property("name").ToString(), $"\"{schema.FullName}\" is already defined (among the known names)");
+            throw new AvroSchemaException(path.Property("name").ToString(), $"{SchemaText.Quote(schema.FullName)} is already defined (among the known names)");
         if (!_defined.TryAdd(schema.FullName, schema))
-            throw new AvroSchemaException(path.Property("name").ToString(), $"\"{schema.FullName}\" is already defined earlier in this schema");
+            throw new AvroSchemaException(path.Property("name").ToString(), $"{SchemaText.Quote(schema.FullName)} is already defined earlier in this schema");
     }
 
     private (int Depth, int Deepest) BeginDefinition()
@@ -379,11 +435,11 @@ internal sealed class SchemaParser
     private static ImmutableArray<string> Aliases(JsonElement json, JsonPath path, string? space) =>
         AliasList(json, path, alias =>
             alias.Contains('.')
-                ? (SchemaText.DottedNameProblem(alias) is { } problem ? $"alias \"{alias}\" is not a valid full name: {problem}" : null, alias)
-                : (SchemaText.IsValidName(alias) ? null : $"alias \"{alias}\" {SchemaText.NameRule}", space is null ? alias : $"{space}.{alias}"));
+                ? (SchemaText.DottedNameProblem(alias) is { } problem ? $"alias {SchemaText.Quote(alias)} is not a valid full name: {problem}" : null, alias)
+                : (SchemaText.IsValidName(alias) ? null : $"alias {SchemaText.Quote(alias)} {SchemaText.NameRule}", space is null ? alias : $"{space}.{alias}"));
 
     private static ImmutableArray<string> FieldAliases(JsonElement json, JsonPath path) =>
-        AliasList(json, path, alias => (SchemaText.IsValidName(alias) ? null : $"field alias \"{alias}\" {SchemaText.NameRule}", alias));
+        AliasList(json, path, alias => (SchemaText.IsValidName(alias) ? null : $"field alias {SchemaText.Quote(alias)} {SchemaText.NameRule}", alias));
 
     private static ImmutableArray<string> AliasList(JsonElement json, JsonPath path, Func<string, (string? Problem, string Resolved)> resolve)
     {
@@ -421,7 +477,7 @@ internal sealed class SchemaParser
             throw new AvroSchemaException(at, $"{whose} \"name\" must be a string, not {SchemaText.Describe(nameJson.ValueKind)}");
         var name = nameJson.GetString()!;
         if (!SchemaText.IsValidName(name))
-            throw new AvroSchemaException(at, name.Length == 0 ? $"{whose} name is empty" : $"{whose} name \"{name}\" {SchemaText.NameRule}");
+            throw new AvroSchemaException(at, name.Length == 0 ? $"{whose} name is empty" : $"{whose} name {SchemaText.Quote(name)} {SchemaText.NameRule}");
         return name;
     }
 

@@ -63,6 +63,12 @@ internal static class SchemaText
         }
     }
 
+    /// <summary>
+    /// Text from the schema, quoted for a message and cut to 64 characters, so that an error
+    /// about a 4 MB name does not carry 4 MB.
+    /// </summary>
+    public static string Quote(string text) => text.Length <= 64 ? $"\"{text}\"" : $"\"{text[..61]}...\"";
+
     public const string NameRule = "does not match [A-Za-z_][A-Za-z0-9_]*";
 
     /// <summary>The text of a JSON value kind for messages: "a number", "an array"...</summary>
