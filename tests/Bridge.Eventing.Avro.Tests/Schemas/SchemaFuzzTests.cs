@@ -67,7 +67,8 @@ public class SchemaFuzzTests(ITestOutputHelper output)
         Assert.True(rejected > Iterations / 2, $"only {rejected} mutants rejected");
     }
 
-    private static string Mutate(Random random, string[] corpus)
+    /// <summary>One to three mutations of a random corpus schema.</summary>
+    internal static string Mutate(Random random, string[] corpus)
     {
         var text = corpus[random.Next(corpus.Length)];
         var rounds = 1 + random.Next(3);
