@@ -137,6 +137,23 @@ public partial class SchemaInteropTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The one valid schema found where python3-avro rejects: a record with "namespace": "" inside
+    /// a namespaced record that refers to itself. python3-avro registers it under the enclosing
+    /// namespace but resolves the self-reference in the null namespace, and fails; the
+    /// specification (and Java) put it in the null namespace.
+    /// </summary>
+    [Fact]
+    public async Task EmptyNamespaceSelfReference_PythonRejectsWrongly_JavaAgreesWithUs()
+    {
+        const string json = """{"type":"record","name":"ns.Outer","fields":[{"name":"a","type":{"type":"record","name":"Rec","namespace":"","fields":[{"name":"self","type":["null","Rec"]}]}}]}""";
+        var schema = AvroSchema.Parse(json);
+        Assert.False((await SchemaPeers.PythonAsync([json]))[0].Ok);
+        var java = (await SchemaPeers.JavaAsync([json]))[0];
+        Assert.Equal(schema.ToCanonicalForm(), java.Canonical);
+        Assert.Equal(schema.Fingerprint64().ToString("x16"), java.Fingerprint);
+    }
+
+    /// <summary>
     /// Three implementations on 3,000 mutants of the corpus: whatever python3-avro rejects, we
     /// reject; where both accept, the canonical forms agree once python's mechanical departures
     /// are corrected, and where they still differ (python's "namespace": "" departure), Java must
