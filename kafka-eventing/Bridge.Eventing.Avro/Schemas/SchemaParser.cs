@@ -63,7 +63,7 @@ internal sealed class SchemaParser
         }
         using (document)
         {
-            CheckStrings(document.RootElement);
+            if (json.Contains("\\u", StringComparison.Ordinal)) CheckStrings(document.RootElement);
             var parser = new SchemaParser(known);
             var schema = parser.ParseSchema(document.RootElement, JsonPath.Root, space: null);
             foreach (var (field, path) in parser._defaults)
@@ -74,8 +74,10 @@ internal sealed class SchemaParser
 
     /// <summary>
     /// JSON lets a string escape half of a surrogate pair (<c>"\ud800"</c>), which is not Unicode
-    /// text and which System.Text.Json refuses to read as a string. Every string and key is read
-    /// once here, so the walk below never meets one; the error names where it is. Iterative, linear.
+    /// text and which System.Text.Json refuses to read as a string. When the text has a \u escape
+    /// at all (only an escape can make one: the text itself was valid UTF-16), every string and key
+    /// is read once here, so the walk below never meets one; the error names where it is.
+    /// Iterative, linear.
     /// </summary>
     private static void CheckStrings(JsonElement root)
     {

@@ -13,6 +13,9 @@ public class SchemaErrorTests
         { "{\"type\": \"int\",}", "$", "not valid JSON" },
         { "\"int\" \"long\"", "$", "not valid JSON" },
         { "{\"type\": \"int\", \"type\": \"long\"}", "$", "not valid JSON" },
+        // Unpaired surrogates escaped in a key or a string (found by the fuzz test; for one in the text see below).
+        { "{\"\\ud800\": 1, \"type\": \"int\"}", "$", "not valid JSON" },
+        { Field("\"string\"", "\"a\\udc00\""), "$.fields[0].default", "not Unicode text" },
         // The three forms.
         { "42", "$", "not a number" },
         { "null", "$", "not null" },
@@ -147,6 +150,18 @@ public class SchemaErrorTests
         Assert.Equal(path, ex.Path);
         Assert.Contains(fragment, ex.Detail);
         Assert.Equal($"Invalid Avro schema at {path}: {ex.Detail}", ex.Message);
+    }
+
+    // Built at run time: xunit would turn a lone surrogate in theory data into U+FFFD.
+    [Fact]
+    public void Parse_UnpairedSurrogateInTheText_IsNotJson()
+    {
+        foreach (var json in new[] { "\"" + '\ud800' + "\"", "{\"type\": \"int\", \"" + '\udfff' + "\": 1}" })
+        {
+            var ex = Assert.Throws<AvroSchemaException>(() => AvroSchema.Parse(json));
+            Assert.Equal("$", ex.Path);
+            Assert.Contains("not valid JSON", ex.Detail);
+        }
     }
 
     [Fact]
