@@ -14,6 +14,8 @@ packages+=(bzip2 xz-utils)
 packages+=(librdkafka1 librdkafka-dev kcat)
 # The Avro codec is checked against a real implementation nobody here wrote.
 packages+=(python3-avro)
+# ...and its schema fingerprints against Java's (python3-avro 1.11.1 has none): Debian's Avro for Java.
+packages+=(libavro-java openjdk-17-jre-headless)
 
 missing=()
 for p in "${packages[@]}"; do
