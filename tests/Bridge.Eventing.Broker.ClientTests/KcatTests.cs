@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bridge.Eventing.Broker.ClientTests.Infrastructure;
+using Bridge.Testing;
 
 namespace Bridge.Eventing.Broker.ClientTests;
 

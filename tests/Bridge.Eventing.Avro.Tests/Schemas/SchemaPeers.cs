@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Bridge.Testing;
 
 namespace Bridge.Eventing.Avro.Tests.Schemas;
 
@@ -34,35 +34,15 @@ public static class SchemaPeers
 
     private static async Task<IReadOnlyList<PeerResult>> RunAsync(string program, string[] arguments, IReadOnlyList<string> texts)
     {
-        var info = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        info.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(deadline.Token);
-            var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
-            await process.StandardInput.WriteAsync(JsonSerializer.Serialize(texts).AsMemory(), deadline.Token);
-            process.StandardInput.Close();
-            await process.WaitForExitAsync(deadline.Token);
-            var output = await stdout;
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"{program} exited {process.ExitCode}: {await stderr}");
-            var results = JsonSerializer.Deserialize<List<PeerResult>>(output, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
-            if (results.Count != texts.Count)
-                throw new InvalidOperationException($"{program} answered {results.Count} of {texts.Count}");
-            return results;
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
+        using var peer = ChildProcess.Start(program, arguments, JsonSerializer.Serialize(texts),
+            new Dictionary<string, string> { ["PYTHONDONTWRITEBYTECODE"] = "1" });
+        if (!await peer.WaitForExitAsync(TimeSpan.FromMinutes(2)))
+            throw new TimeoutException($"{peer.CommandLine} did not finish within 2 minutes: {peer.Stderr}");
+        if (peer.ExitCode != 0)
+            throw new InvalidOperationException($"{program} exited {peer.ExitCode}: {peer.Stderr}");
+        var results = JsonSerializer.Deserialize<List<PeerResult>>(peer.Stdout, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+        if (results.Count != texts.Count)
+            throw new InvalidOperationException($"{program} answered {results.Count} of {texts.Count}");
+        return results;
     }
 }

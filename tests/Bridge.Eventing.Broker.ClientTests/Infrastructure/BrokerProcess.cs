@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Bridge.Testing;
 
 namespace Bridge.Eventing.Broker.ClientTests.Infrastructure;
 

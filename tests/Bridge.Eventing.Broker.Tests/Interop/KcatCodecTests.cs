@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Bridge.Eventing.Broker.Protocol;
+using Bridge.Testing;
 
 namespace Bridge.Eventing.Broker.Tests.Interop;
 
@@ -18,32 +18,11 @@ public class KcatCodecTests
 
     private static async Task<string> Kcat(CodecResponder responder, string[] args, string? stdin = null)
     {
-        var start = new ProcessStartInfo("kcat")
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        start.ArgumentList.Add("-b");
-        start.ArgumentList.Add($"127.0.0.1:{responder.Port}");
-        foreach (var a in args) start.ArgumentList.Add(a);
-        string arguments = string.Join(' ', args);
-        using var process = Process.Start(start)!;
-        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Deadline);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"kcat {arguments} did not finish within {Deadline}: {await stderr}");
-        }
-        Assert.True(process.ExitCode == 0, $"kcat {arguments} exited {process.ExitCode}: {await stderr}");
+        using var kcat = ChildProcess.Start("kcat", ["-b", $"127.0.0.1:{responder.Port}", .. args], stdin);
+        Assert.True(await kcat.WaitForExitAsync(Deadline), $"{kcat.CommandLine} did not finish within {Deadline}: {kcat.Stderr}");
+        Assert.True(kcat.ExitCode == 0, $"{kcat.CommandLine} exited {kcat.ExitCode}: {kcat.Stderr}");
         Assert.Empty(responder.Failures);
-        return await stdout;
+        return kcat.Stdout;
     }
 
     private static short VersionUsed(CodecResponder responder, ApiKey api) =>

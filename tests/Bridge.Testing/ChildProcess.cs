@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Bridge.Eventing.Broker.ClientTests.Infrastructure;
+namespace Bridge.Testing;
 
 /// <summary>
-/// A child process (kcat, the <c>bridge broker</c> host) whose stdout lines and stderr are
-/// collected as they arrive. Waits are bounded; <see cref="Dispose"/> kills the process if it
+/// A child process (kcat, the <c>bridge broker</c> host, a python3 or Java interop peer) whose
+/// stdout lines and stderr are collected as they arrive. Waits are bounded; <see cref="Dispose"/> kills the process if it
 /// still runs, so a failing test never leaves one behind.
 /// </summary>
-internal sealed class ChildProcess : IDisposable
+public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _lines = [];
@@ -34,18 +34,29 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>Stderr so far.</summary>
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
+    /// <summary>Whether the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Standard output so far, each line ended by a newline.</summary>
+    public string Stdout => string.Concat(Lines.Select(line => line + "\n"));
+
+    /// <summary>The exit code (once exited).</summary>
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts <paramref name="program"/>; <paramref name="stdin"/>, when given, is written and closed.</summary>
-    public static ChildProcess Start(string program, IEnumerable<string> arguments, string? stdin = null)
+    /// <param name="program">The executable (looked up on PATH).</param>
+    /// <param name="arguments">Its arguments, passed as they are (no shell).</param>
+    /// <param name="stdin">Written to its standard input, which is then closed.</param>
+    /// <param name="environment">Extra environment variables.</param>
+    public static ChildProcess Start(string program, IEnumerable<string> arguments, string? stdin = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         foreach (var a in arguments) start.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var process = new Process { StartInfo = start };
         var child = new ChildProcess(process, $"{program} {string.Join(' ', start.ArgumentList)}");
         process.OutputDataReceived += (_, e) =>
@@ -119,6 +130,7 @@ internal sealed class ChildProcess : IDisposable
         _process.WaitForExit(10_000);
     }
 
+    /// <summary>Kills the process if it still runs, and releases it.</summary>
     public void Dispose()
     {
         Kill();
