@@ -8,8 +8,12 @@ namespace Bridge.Eventing.Broker.Handlers;
 /// Kafka topic configs (CreateTopics <c>configs</c>) mapped onto <see cref="LogConfig"/>, same
 /// names and units as Kafka: <c>segment.bytes</c>, <c>segment.ms</c>, <c>retention.ms</c>,
 /// <c>retention.bytes</c>, <c>index.interval.bytes</c>, <c>flush.ms</c>, <c>max.message.bytes</c>.
-/// Two more are accepted when they ask for what this broker does anyway: <c>cleanup.policy=delete</c>
-/// and <c>min.insync.replicas=1</c>. Anything else is refused by name rather than ignored.
+/// <c>cleanup.policy</c> takes Kafka's values (<c>delete</c>, <c>compact</c>, <c>compact,delete</c> in
+/// either order): this broker never compacts, so <c>compact</c> alone means what a compacted topic
+/// promises that matters here, that records are never deleted by retention (<c>retention.ms</c> and
+/// <c>retention.bytes</c> become -1, as Kafka ignores them for a compact-only topic); with
+/// <c>delete</c> in the list retention applies as configured. <c>min.insync.replicas=1</c> is
+/// accepted as what the broker does anyway. Anything else is refused by name rather than ignored.
 /// </summary>
 internal static class TopicConfigs
 {
@@ -30,18 +34,22 @@ internal static class TopicConfigs
     public static (LogConfig Config, string? Error) Apply(LogConfig defaults, IReadOnlyList<CreateTopicsRequest.Config> configs)
     {
         var config = defaults;
+        var compactOnly = false;
         foreach (var entry in configs)
         {
             if (entry.Value is null) continue; // null: use the default, as Kafka
             var value = entry.Value.Trim();
             switch (entry.Name)
             {
-                case "cleanup.policy" when value == "delete":
+                case "cleanup.policy":
+                    if (CleanupPolicy(value) is not { } compact)
+                        return (config, $"cleanup.policy={value} is not supported: use delete, compact, or compact,delete");
+                    compactOnly = compact;
+                    continue;
                 case "min.insync.replicas" when value == "1":
                     continue;
-                case "cleanup.policy":
                 case "min.insync.replicas":
-                    return (config, $"{entry.Name}={value} is not supported: this broker keeps one replica and deletes by retention (cleanup.policy=delete, min.insync.replicas=1)");
+                    return (config, $"min.insync.replicas={value} is not supported: this broker keeps one replica (min.insync.replicas=1)");
             }
             if (!Setters.TryGetValue(entry.Name, out var set))
                 return (config, $"config {entry.Name} is not supported by this broker");
@@ -51,6 +59,20 @@ internal static class TopicConfigs
                 return (config, $"{entry.Name} must fit in 32 bits, not {number}");
             config = next;
         }
+        // After the loop, so the order of the entries does not matter: Kafka ignores retention for a compact-only topic.
+        if (compactOnly) config = config with { RetentionMs = -1, RetentionBytes = -1 };
         return (config, config.Validate());
+    }
+
+    /// <summary>
+    /// Kafka's list of policies, comma-separated (spaces around items allowed): true for
+    /// <c>compact</c> alone, false when <c>delete</c> is in the list, null for anything else
+    /// (unknown or repeated items, an empty list).
+    /// </summary>
+    private static bool? CleanupPolicy(string value)
+    {
+        var items = value.Split(',', StringSplitOptions.TrimEntries);
+        if (items.Any(i => i is not ("compact" or "delete")) || items.Distinct(StringComparer.Ordinal).Count() != items.Length) return null;
+        return !items.Contains("delete");
     }
 }

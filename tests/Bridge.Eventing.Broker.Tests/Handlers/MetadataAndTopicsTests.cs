@@ -81,8 +81,39 @@ public class MetadataAndTopicsTests : IDisposable
     }
 
     [Theory]
+    [InlineData("compact")]
+    [InlineData(" compact ")]
+    public void CreateTopics_CleanupPolicyCompact_KeepsRecordsForever_WhateverRetentionSays(string policy)
+    {
+        // The broker never compacts; what a compacted topic promises that matters (the schema
+        // registry's _schemas) is that retention never deletes its records. Kafka ignores
+        // retention.* for a compact-only topic, so the order of the entries does not matter.
+        var result = CreateOne(new("_schemas", 1, 1)
+        {
+            Configs = [new("cleanup.policy", policy), new("retention.ms", "1000"), new("retention.bytes", "4096")],
+        });
+        Assert.Equal(ErrorCode.None, result.ErrorCode);
+        var config = _broker.Logs.GetTopic("_schemas")!.Config;
+        Assert.Equal((-1L, -1L), (config.RetentionMs, config.RetentionBytes));
+    }
+
+    [Theory]
+    [InlineData("delete")]
+    [InlineData("compact,delete")]
+    [InlineData("delete, compact")]
+    public void CreateTopics_CleanupPolicyWithDelete_KeepsConfiguredRetention(string policy)
+    {
+        var result = CreateOne(new("orders", 1, 1) { Configs = [new("retention.ms", "60000"), new("cleanup.policy", policy)] });
+        Assert.Equal(ErrorCode.None, result.ErrorCode);
+        Assert.Equal(60_000L, _broker.Logs.GetTopic("orders")!.Config.RetentionMs);
+    }
+
+    [Theory]
     [InlineData("compression.type", "gzip", "not supported")]
-    [InlineData("cleanup.policy", "compact", "not supported")]
+    [InlineData("cleanup.policy", "compacted", "cleanup.policy=compacted is not supported")]
+    [InlineData("cleanup.policy", "compact,compact", "use delete, compact, or compact,delete")]
+    [InlineData("cleanup.policy", "", "cleanup.policy= is not supported")]
+    [InlineData("min.insync.replicas", "2", "one replica")]
     [InlineData("retention.ms", "soon", "must be an integer")]
     [InlineData("segment.bytes", "10", "segment.bytes must be at least 64")]
     [InlineData("max.message.bytes", "99999999999", "must fit in 32 bits")]
