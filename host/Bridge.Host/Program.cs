@@ -7,6 +7,7 @@ var root = new RootCommand("Bridge: one shared pool of machines for YARN jobs, s
     MasterCommand.Create(),
     AgentCommand.Create(),
     BrokerCommand.Create(),
+    RegistryCommand.Create(),
     RunCommand.Create(),
     StateCommand.Create(),
     HealthCommand.Create(),

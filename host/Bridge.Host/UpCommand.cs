@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Net;
 using Bridge.Eventing.Broker;
+using Bridge.Eventing.Schemas;
+using Bridge.Eventing.Schemas.Store;
 using Bridge.Kernel.Agent;
 using Bridge.Kernel.Master;
 using Bridge.Kernel.Master.Registry;
@@ -10,7 +12,8 @@ namespace Bridge.Host;
 
 /// <summary>
 /// <c>bridge up</c>: the whole system on this machine in one process, the way mesos-local did: a
-/// master on 127.0.0.1, the embedded Kafka broker (127.0.0.1:9092), and N agents sharing the machine's resources, each with its own hostname
+/// master on 127.0.0.1, the embedded Kafka broker (127.0.0.1:9092), the schema registry over it
+/// (127.0.0.1:8081), and N agents sharing the machine's resources, each with its own hostname
 /// (<c>agent-1</c>, <c>agent-2</c>, ...) so per-host placement behaves as on a real cluster. Tasks are
 /// real processes; Ctrl-C kills them and stops.
 /// </summary>
@@ -31,7 +34,8 @@ internal static class UpCommand
         };
         var offerTimeout = MasterCommand.OfferTimeoutOption();
         var brokerPort = BrokerCommand.PortOption("--broker-port", "Kafka broker port on 127.0.0.1 (0 picks a free one).");
-        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir, offerTimeout, brokerPort };
+        var registryPort = RegistryCommand.PortOption("--registry-port", "Schema registry port on 127.0.0.1 (0 picks a free one).");
+        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir, offerTimeout, brokerPort, registryPort };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var count = parse.GetValue(agents);
@@ -62,6 +66,14 @@ internal static class UpCommand
             };
             if (await BrokerCommand.StartAsync(brokerOptions, "bridge up", cancellationToken) is not { } startedBroker) return 1;
             await using var broker = startedBroker;
+            var registryOptions = new SchemaRegistryOptions
+            {
+                Endpoint = new IPEndPoint(IPAddress.Loopback, parse.GetValue(registryPort)),
+                Store = new SchemaStoreOptions { BootstrapServers = broker.BootstrapServers },
+                LoggerFactory = logs,
+            };
+            if (await RegistryCommand.StartAsync(registryOptions, "bridge up", cancellationToken) is not { } startedRegistry) return 1;
+            await using var schemaRegistry = startedRegistry;
             var shares = ResourceDetection.Split(ResourceDetection.Detect(root), count);
             var servers = new List<AgentServer>();
             try
@@ -84,6 +96,7 @@ internal static class UpCommand
                 foreach (var s in servers)
                     Console.WriteLine($"  {s.Agent.Hostname,-8} {s.Address}  {s.Agent.Total}  isolation {s.Agent.Isolation}");
                 Console.WriteLine($"  broker   {broker.BootstrapServers}  (Kafka protocol; data in {brokerOptions.DataDirectory})");
+                Console.WriteLine($"  schemas  {schemaRegistry.Address.ToString().TrimEnd('/')}  (schema registry, Confluent's REST API; topic {registryOptions.Store.Topic})");
                 Console.WriteLine("  not yet here: event bus, services, jobs, YARN bridge (see README)");
                 Console.WriteLine("Press Ctrl-C to stop.");
                 await Shutdown.WaitAsync(cancellationToken);
