@@ -27,7 +27,7 @@ public sealed class DatumReader
         WriterSchema = writer;
         ReaderSchema = reader ?? writer;
         _limits = limits ?? DecodeLimits.Default;
-        _root = new ReadPlanBuilder().Build(writer, ReaderSchema, ReaderSchema is NamedSchema n ? n.FullName : "");
+        _root = new ReadPlanBuilder(_limits).Build(writer, ReaderSchema, ReaderSchema is NamedSchema n ? n.FullName : "");
     }
 
     /// <summary>The schema the data was written with.</summary>

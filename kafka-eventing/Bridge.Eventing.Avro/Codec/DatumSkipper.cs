@@ -78,12 +78,16 @@ internal static class DatumSkipper
 /// <summary>The fewest bytes a value of a schema can take on the wire (0 only for types that are always empty).</summary>
 internal static class MinimumSize
 {
+    // Records nested directly in records deeper than this count as 0 bytes: smaller is always safe
+    // (the bound only gets weaker), and a chain of named types can be far deeper than the stack.
+    private const int MaxNesting = 64;
+
     public static int Of(AvroSchema schema) => Of(schema, []);
 
     private static int Of(AvroSchema schema, HashSet<AvroSchema> visiting) => schema switch
     {
         // A record that contains itself without a union or collection between has no finite value; 0 keeps the bound safe.
-        RecordSchema record => visiting.Add(record) ? SumFields(record, visiting) : 0,
+        RecordSchema record => visiting.Count < MaxNesting && visiting.Add(record) ? SumFields(record, visiting) : 0,
         FixedSchema f => f.Size,
         _ => schema.Type switch
         {

@@ -42,6 +42,13 @@ internal sealed class PrimitiveNode(AvroType writer, AvroType reader) : ReadNode
     }
 }
 
+/// <summary>Where the plan stops: only data nested past <see cref="DecodeLimits.MaxDepth"/> could get here.</summary>
+internal sealed class TooDeepNode(int maxDepth) : ReadNode
+{
+    public override object? Read(ref AvroBinaryReader r, ref ReadState state) =>
+        throw new AvroDecodeException(r.Position, $"the datum nests deeper than {maxDepth} levels");
+}
+
 /// <summary>A value of the reader's logical type, converted from its underlying value.</summary>
 internal sealed class LogicalNode(ReadNode inner, LogicalType logical) : ReadNode
 {

@@ -9,11 +9,30 @@ namespace Bridge.Eventing.Avro.Codec;
 /// every datum. Records are memoised per (writer, reader) pair, so recursive schemas give a finite,
 /// cyclic plan. The matching rules themselves are <see cref="ResolutionRules"/>.
 /// </summary>
-internal sealed class ReadPlanBuilder
+internal sealed class ReadPlanBuilder(DecodeLimits limits)
 {
     private readonly Dictionary<(AvroSchema Writer, AvroSchema Reader), RecordNode> _records = [];
+    private int _depth;
 
     public ReadNode Build(AvroSchema writer, AvroSchema reader, string path)
+    {
+        // Every other level of the plan at least enters a record, array, map or writer union, so a
+        // plan deeper than twice the datum depth limit is unreachable by data within the limits. A
+        // schema can chain named types far deeper than it is written (each defined beside the last):
+        // stopping here keeps the build off the end of the stack.
+        if (_depth > 2 * limits.MaxDepth + 2) return new TooDeepNode(limits.MaxDepth);
+        _depth++;
+        try
+        {
+            return BuildAtDepth(writer, reader, path);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private ReadNode BuildAtDepth(AvroSchema writer, AvroSchema reader, string path)
     {
         if (writer is UnionSchema writerUnion) return WriterUnion(writerUnion, reader, path);
         if (reader is UnionSchema readerUnion)

@@ -62,3 +62,33 @@ public class DatumHostileInputTests
     public void MalformedData_IsAPreciseError(string schema, string hex, string reason) =>
         Assert.Contains(reason, Fails(schema, hex).Detail);
 }
+
+public class DeepSchemaTests
+{
+    /// <summary>Records each defined beside the last and holding it: written 3 levels deep, chained 20,000 deep.</summary>
+    private static AvroSchema Chain(int length)
+    {
+        var types = new List<string> { """{"type":"record","name":"R0","fields":[{"name":"v","type":"int"}]}""" };
+        for (var i = 1; i < length; i++) types.Add($$"""{"type":"record","name":"R{{i}}","fields":[{"name":"inner","type":"R{{i - 1}}"}]}""");
+        var union = (UnionSchema)AvroSchema.Parse("[" + string.Join(",", types) + "]");
+        return union.Branches[^1];
+    }
+
+    [Fact]
+    public void ChainOfNamedTypesDeeperThanTheStack_BuildsAReader_AndDataThatDeepIsRefused()
+    {
+        var deep = Chain(20_000);
+        var reader = new DatumReader(deep, deep);
+        var error = Assert.Throws<AvroDecodeException>(() => reader.Read(new byte[] { 2 }));
+        Assert.Contains("deeper than 256", error.Detail);
+    }
+
+    [Fact]
+    public void ChainWithinTheLimit_ReadsNormally()
+    {
+        var schema = Chain(100);
+        var value = (Generic.GenericRecord)new DatumReader(schema).Read(new byte[] { 2 })!;
+        for (var i = 0; i < 99; i++) value = (Generic.GenericRecord)value["inner"]!;
+        Assert.Equal(1, value["v"]);
+    }
+}
