@@ -14,7 +14,25 @@ internal static class BenchCommand
         bench.Subcommands.Add(Launch());
         bench.Subcommands.Add(Master());
         bench.Subcommands.Add(Broker());
+        bench.Subcommands.Add(Avro());
         return bench;
+    }
+
+    private static Command Avro()
+    {
+        var records = new Option<int>("--records") { Description = "Records to encode, then decode.", DefaultValueFactory = _ => 1_000_000 };
+        var command = new Command("avro", "Encode and decode a 10-field record with the Avro codec, one thread, and print the rates.") { records };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(records) < 1)
+            {
+                Console.Error.WriteLine("bridge bench avro: --records must be at least 1");
+                return 2;
+            }
+            AvroBenchmark.Run(parse.GetValue(records), Console.Out);
+            return 0;
+        });
+        return command;
     }
 
     private static Command Broker()

@@ -63,5 +63,16 @@ public class BenchmarkSmokeTests
         Assert.Matches(new Regex($"^broker records=2000 size=100 produce_rec_s={Number} consume_rec_s={Number} produce_mb_s={Number} consume_mb_s={Number}$"), LastLine(output));
     }
 
+    [Fact]
+    public void Avro_TinyRun_PrintsTheResultLine()
+    {
+        var output = new StringWriter();
+
+        var result = AvroBenchmark.Run(records: 5000, output);
+
+        Assert.InRange(result.BytesPerRecord, 40, 200);
+        Assert.Matches(new Regex($"^avro records=5000 encode_rec_s={Number} decode_rec_s={Number} bytes_per_rec={Number}$"), LastLine(output));
+    }
+
     private static string LastLine(StringWriter output) => output.ToString().TrimEnd('\n').Split('\n')[^1];
 }
