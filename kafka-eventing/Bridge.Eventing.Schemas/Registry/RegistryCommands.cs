@@ -203,11 +203,24 @@ public static class RegistryCommands
             : RegistryErrors.SubjectNotFound(subject);
     }
 
-    /// <summary>One line per incompatibility: the version it is against (mapped from the check's index), where in the reader schema, and why.</summary>
+    /// <summary>
+    /// One line per incompatibility: the check's sentence with the previous schema it is against
+    /// named by its version in the subject (the check counts them from 0 in the list it was given),
+    /// and the JSON pointer into the reading schema.
+    /// </summary>
     private static ImmutableArray<string> Describe(CompatibilityResult check, IReadOnlyList<SubjectVersion> previous) =>
-        [.. check.Incompatibilities.Select(i =>
-            (i.PreviousIndex is { } index && index >= 0 && index < previous.Count ? $"version {previous[index].Version}: " : "")
-            + $"{i.Message} (at {i.Path})")];
+        [.. check.Incompatibilities.Select(i => $"{NameVersion(i, previous)} (at {i.Path})")];
+
+    private static string NameVersion(Incompatibility incompatibility, IReadOnlyList<SubjectVersion> previous)
+    {
+        if (incompatibility.PreviousIndex is not { } index || index < 0 || index >= previous.Count) return incompatibility.Message;
+        var byIndex = $"previous schema {index}";
+        var version = $"version {previous[index].Version}";
+        var at = incompatibility.Message.IndexOf(byIndex, StringComparison.Ordinal);
+        return at < 0
+            ? $"{version}: {incompatibility.Message}"
+            : string.Concat(incompatibility.Message.AsSpan(0, at), version, incompatibility.Message.AsSpan(at + byIndex.Length));
+    }
 }
 
 /// <summary>The outcome of a compatibility test: whether the schema passes, and one message per incompatibility.</summary>
