@@ -63,10 +63,65 @@ internal static class RequestBodies
             return (null, ApiResponse.Error(StatusCodes.Status400BadRequest, 400,
                 $"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}"));
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-member check unescapes member names, and a lone surrogate escape does not unescape.
+            return (null, ApiResponse.Error(StatusCodes.Status400BadRequest, 400,
+                "The request body is not valid JSON text: a member name holds an unpaired surrogate escape (such as \\ud800)"));
+        }
+        if (UnpairedSurrogate(document.RootElement) is { } where)
+        {
+            document.Dispose();
+            return (null, ApiResponse.Error(StatusCodes.Status400BadRequest, 400,
+                $"The request body is not valid JSON text: {where} holds an unpaired surrogate escape (such as \\ud800)"));
+        }
         if (document.RootElement.ValueKind == JsonValueKind.Object) return (document, null);
         var kind = document.RootElement.ValueKind.ToString().ToLowerInvariant();
         document.Dispose();
         return (null, Unprocessable($"the request body must be a JSON object, not {kind}"));
+    }
+
+    /// <summary>
+    /// Where a string or member name of <paramref name="element"/> is not UTF-16 text (an escaped lone
+    /// surrogate, which JSON's grammar lets through and System.Text.Json refuses to unescape), or null.
+    /// Checked once here so the readers below never meet one.
+    /// </summary>
+    private static string? UnpairedSurrogate(JsonElement element, string path = "$")
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    break;
+                case JsonValueKind.Array:
+                    var i = 0;
+                    foreach (var item in element.EnumerateArray())
+                        if (UnpairedSurrogate(item, $"{path}[{i++}]") is { } inner) return inner;
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var member in element.EnumerateObject())
+                    {
+                        string name;
+                        try
+                        {
+                            name = member.Name;
+                        }
+                        catch (InvalidOperationException)
+                        {
+                            return $"a member name in {path}";
+                        }
+                        if (UnpairedSurrogate(member.Value, $"{path}.{name}") is { } inner) return inner;
+                    }
+                    break;
+            }
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return path;
+        }
     }
 
     /// <summary>
@@ -94,18 +149,9 @@ internal static class RequestBodies
             return InvalidSchema("the request has no \"schema\"; send {\"schema\": \"<Avro schema as a JSON string>\"}");
         if (schema.ValueKind != JsonValueKind.String)
             return InvalidSchema($"\"schema\" must be a string holding the schema's JSON, not {Kind(schema)}");
-        string text;
         try
         {
-            text = schema.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            return InvalidSchema("\"schema\" holds an unpaired surrogate escape (such as \\ud800), which is not text");
-        }
-        try
-        {
-            return AvroSchema.Parse(text);
+            return AvroSchema.Parse(schema.GetString()!);
         }
         catch (AvroSchemaException e)
         {
@@ -120,15 +166,7 @@ internal static class RequestBodies
         if (!body.TryGetProperty("compatibility", out var name) || name.ValueKind == JsonValueKind.Null)
             return RegistryErrors.InvalidCompatibilityLevel(null);
         if (name.ValueKind != JsonValueKind.String) return RegistryErrors.InvalidCompatibilityLevel(name.GetRawText());
-        string? text;
-        try
-        {
-            text = name.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return RegistryErrors.InvalidCompatibilityLevel(null);
-        }
+        var text = name.GetString();
         return CompatibilityLevels.TryParse(text, out var level) ? level : RegistryErrors.InvalidCompatibilityLevel(text);
     }
 
