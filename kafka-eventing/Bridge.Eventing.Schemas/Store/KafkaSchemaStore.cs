@@ -78,6 +78,9 @@ public sealed class KafkaSchemaStore : ISchemaStore
             LingerMs = 0,
             MessageTimeoutMs = (int)options.Timeout.TotalMilliseconds,
             MessageMaxBytes = options.MaxRecordBytes + 64 * 1024,
+            // librdkafka backs off up to 10 s between reconnects by default; a registry whose broker
+            // came back should take writes again within a second.
+            ReconnectBackoffMaxMs = 1000,
         }).SetLogHandler((_, m) => Log(logger, "producer", m)).Build();
         return new KafkaSchemaStore(options, logger, producer);
     }
