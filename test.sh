@@ -16,6 +16,8 @@ packages+=(librdkafka1 librdkafka-dev kcat)
 packages+=(python3-avro)
 # ...and its schema fingerprints against Java's (python3-avro 1.11.1 has none): Debian's Avro for Java.
 packages+=(libavro-java openjdk-17-jre-headless)
+# The schema registry is driven by confluent-kafka-python's registry clients (they talk HTTP with requests).
+packages+=(python3-confluent-kafka python3-requests)
 
 missing=()
 for p in "${packages[@]}"; do
