@@ -93,7 +93,10 @@ public sealed class SchemaRegistryServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Serves <paramref name="registry"/> (over any store); the server owns it from here and disposes it when stopped.</summary>
+    /// <summary>
+    /// Serves <paramref name="registry"/> (over any store); once started, the server owns it and
+    /// disposes it when stopped. If starting fails, the caller still owns it.
+    /// </summary>
     /// <exception cref="IOException">The endpoint is in use.</exception>
     public static async Task<SchemaRegistryServer> StartAsync(SchemaRegistry registry, SchemaRegistryOptions options, CancellationToken cancellationToken = default)
     {
@@ -111,7 +114,15 @@ public sealed class SchemaRegistryServer : IAsyncDisposable
         });
         var app = builder.Build();
         app.Run(api.HandleAsync);
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return new SchemaRegistryServer(app, registry, new Uri($"http://{options.Endpoint.Address}:{bound.Port}"));
     }

@@ -38,7 +38,8 @@ internal static class RequestBodies
                     $"Content-Type '{contentType}' is not supported; send one of {string.Join(", ", AcceptedContentTypes)}"));
         }
         if (request.ContentLength > maxBytes) return (null, TooLarge(request.ContentLength.Value, maxBytes));
-        var buffer = new byte[Math.Min(maxBytes + 1, (int)Math.Min(request.ContentLength ?? 16 * 1024, maxBytes + 1L))];
+        // Sized by Content-Length when given (at least 1 byte, so it can grow), else 16 KiB, doubling up to the limit + 1.
+        var buffer = new byte[Math.Clamp(request.ContentLength ?? 16 * 1024, 1, maxBytes + 1L)];
         var length = 0;
         while (true)
         {

@@ -116,6 +116,18 @@ public class DurabilityTests
     }
 
     [Fact]
+    public async Task Start_PortInUse_IsAnIOException_AndReleasesTheStore()
+    {
+        await using var api = await RegistryHarness.StartAsync();
+        await Assert.ThrowsAnyAsync<IOException>(() => SchemaRegistryServer.StartAsync(new SchemaRegistryOptions
+        {
+            Endpoint = new IPEndPoint(IPAddress.Loopback, api.Registry!.Address.Port),
+            Store = new SchemaStoreOptions { BootstrapServers = api.Broker!.BootstrapServers },
+        }));
+        (await api.RegisterAsync("still", OrderV1)).AssertOk();
+    }
+
+    [Fact]
     public async Task Start_KafkaUnreachable_FailsWithinTheTimeout_NamingTheServers()
     {
         var error = await Assert.ThrowsAsync<SchemaStoreException>(() => SchemaRegistryServer.StartAsync(new SchemaRegistryOptions
