@@ -77,6 +77,19 @@ public class DatumInteropTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Decimals_PythonWritesNegativePowersOfTwoOneByteLonger_AndWeReadThem()
+    {
+        var schema = AvroSchema.Parse("""{"type":"bytes","logicalType":"decimal","precision":10,"scale":0}""");
+        List<object?> values = [new AvroDecimal(-128, 0), new AvroDecimal(-32768, 0), new AvroDecimal(-129, 0)];
+        var answer = await DatumPeer.RunAsync(new JsonObject { ["op"] = "write-binary", ["schema"] = schema.ToJson(), ["datums"] = Typed(schema, values) });
+        var theirs = DatumPeer.HexList(answer, "messages");
+        // Two's complement needs one byte for -128 and two for -32768; python writes FF 80 and FF 80 00 (valid, not minimal).
+        Assert.Equal(["04FF80", "06FF8000", "04FF7F"], theirs.Select(Convert.ToHexString));
+        Assert.Equal(["0280", "048000", "04FF7F"], values.Select(v => Convert.ToHexString(new DatumWriter(schema).Encode(v))));
+        Assert.Equal(values, theirs.Select(m => new DatumReader(schema).Read(m)));
+    }
+
     /// <summary>Java's CRC-64-AVRO of the Everything schema (python3-avro 1.11.1 has no fingerprint function), checked equal to ours.</summary>
     private static async Task<string> JavaFingerprintAsync(AvroSchema schema)
     {
