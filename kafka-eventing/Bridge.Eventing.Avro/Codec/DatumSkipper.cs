@@ -30,9 +30,7 @@ internal static class DatumSkipper
                 var index = r.ReadInt();
                 if ((uint)index >= (uint)union.Branches.Length)
                     throw new AvroDecodeException(start, $"union branch {index} is not within the writer union's {union.Branches.Length} branches");
-                state.Enter(ref r);
                 Skip(union.Branches[index], ref r, ref state);
-                state.Leave();
                 return;
             case FixedSchema f:
                 r.Skip(f.Size);

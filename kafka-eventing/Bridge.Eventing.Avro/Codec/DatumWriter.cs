@@ -13,7 +13,7 @@ namespace Bridge.Eventing.Avro.Codec;
 /// </summary>
 public sealed class DatumWriter
 {
-    /// <summary>How deeply a datum may nest (records in records, lists in lists); deeper is a cycle or a mistake.</summary>
+    /// <summary>How deeply records, arrays and maps may nest in a datum (unions add no level); deeper is a cycle or a mistake. As <see cref="DecodeLimits.MaxDepth"/>'s default.</summary>
     public const int MaxDepth = 256;
 
     /// <summary>A writer for datums of <paramref name="schema"/>.</summary>
@@ -72,6 +72,14 @@ public sealed class DatumWriter
             case AvroType.Enum:
                 WriteEnum((EnumSchema)schema, datum, writer);
                 break;
+            case AvroType.Union:
+                // No level of its own (a union cannot hold a union), so a linked list's node is one level, as when reading.
+                var union = (UnionSchema)schema;
+                var branch = UnionBranches.For(union, datum);
+                if (branch < 0) throw Mismatch($"a value of one of the union's branches {UnionBranches.Describe(union)}", datum);
+                writer.WriteInt(branch);
+                WriteValue(union.Branches[branch], datum, writer, depth);
+                break;
             default:
                 if (++depth > MaxDepth) throw new AvroEncodeException("", $"the datum nests deeper than {MaxDepth} levels (a cycle?)");
                 WriteComplex(schema, datum, writer, depth);
@@ -86,12 +94,6 @@ public sealed class DatumWriter
             case RecordSchema record: WriteRecord(record, datum, writer, depth); break;
             case ArraySchema array: WriteArray(array, datum, writer, depth); break;
             case MapSchema map: WriteMap(map, datum, writer, depth); break;
-            case UnionSchema union:
-                var branch = UnionBranches.For(union, datum);
-                if (branch < 0) throw Mismatch($"a value of one of the union's branches {UnionBranches.Describe(union)}", datum);
-                writer.WriteInt(branch);
-                WriteValue(union.Branches[branch], datum, writer, depth);
-                break;
         }
     }
 

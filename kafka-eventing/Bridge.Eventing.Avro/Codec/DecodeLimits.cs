@@ -11,9 +11,9 @@ public sealed record DecodeLimits
     public static DecodeLimits Default { get; } = new();
 
     /// <summary>
-    /// How deeply records, arrays, maps and unions may nest in one datum (default: 256). A
-    /// recursive schema (a linked list) can otherwise nest as deep as its data, and each level is
-    /// a few stack frames.
+    /// How deeply records, arrays and maps may nest in one datum (default: 256; unions add no
+    /// level, so a linked list of 256 nodes fits). A recursive schema can otherwise nest as deep as
+    /// its data, and each level is a few stack frames.
     /// </summary>
     public int MaxDepth { get; init; } = 256;
 

@@ -148,10 +148,8 @@ internal sealed class WriterUnionNode(UnionSchema writer, ReadNode?[] branches, 
         if ((uint)index >= (uint)branches.Length)
             throw new AvroDecodeException(start, $"union branch {index} is not within the writer union's {branches.Length} branches");
         var node = branches[index] ?? throw new AvroDecodeException(start, $"union branch {index} ({UnionBranches.Describe(writer)}) cannot be read: {errors[index]}");
-        state.Enter(ref r);
-        var value = node.Read(ref r, ref state);
-        state.Leave();
-        return value;
+        // A union adds no level: a union cannot hold a union, so the records, arrays and maps inside bound it.
+        return node.Read(ref r, ref state);
     }
 }
 

@@ -16,11 +16,12 @@ internal sealed class ReadPlanBuilder(DecodeLimits limits)
 
     public ReadNode Build(AvroSchema writer, AvroSchema reader, string path)
     {
-        // Every other level of the plan at least enters a record, array, map or writer union, so a
-        // plan deeper than twice the datum depth limit is unreachable by data within the limits. A
+        // Of any three nested levels of the plan one at least enters a record, array or map (a writer
+        // union and a reader union may come between), so a plan deeper than three times the datum
+        // depth limit is unreachable by data within the limits. A
         // schema can chain named types far deeper than it is written (each defined beside the last):
         // stopping here keeps the build off the end of the stack.
-        if (_depth > 2 * limits.MaxDepth + 2) return new TooDeepNode(limits.MaxDepth);
+        if (_depth > 3 * limits.MaxDepth + 3) return new TooDeepNode(limits.MaxDepth);
         _depth++;
         try
         {

@@ -133,6 +133,26 @@ public class DatumRoundTripTests
         Assert.Contains("deeper than 256", error.Detail);
     }
 
+    [Theory]
+    [InlineData(256, true)]
+    [InlineData(257, false)]
+    public void LinkedList_OfUpTo256Nodes_RoundTrips_UnionsAddingNoLevel(int nodes, bool fits)
+    {
+        var schema = (RecordSchema)AvroSchema.Parse("""{"type":"record","name":"L","fields":[{"name":"v","type":"int"},{"name":"next","type":["null","L"]}]}""");
+        GenericRecord? head = null;
+        for (var i = nodes; i > 0; i--) head = new GenericRecord(schema) { ["v"] = i, ["next"] = head };
+        if (!fits)
+        {
+            Assert.Contains("deeper than 256", Assert.Throws<AvroEncodeException>(() => new DatumWriter(schema).Encode(head)).Detail);
+            return;
+        }
+        var bytes = new DatumWriter(schema).Encode(head);
+        Assert.Equal(head, new DatumReader(schema).Read(bytes));
+        // One node more on the wire (append a node before the final null) is refused by the reader too.
+        var longer = bytes[..^1].Concat(Convert.FromHexString("0202" + "00")).ToArray();
+        Assert.Contains("deeper than 256", Assert.Throws<AvroDecodeException>(() => new DatumReader(schema).Read(longer)).Detail);
+    }
+
     [Fact]
     public void TrailingBytes_AreAnError()
     {
