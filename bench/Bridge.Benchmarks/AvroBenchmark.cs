@@ -33,21 +33,15 @@ public sealed record AvroResult(int Records, double EncodeSeconds, double Decode
 /// </summary>
 public static class AvroBenchmark
 {
-    /// <summary>The benchmark's record schema.</summary>
-    public const string SchemaJson = """
-        {"type": "record", "name": "TaskEvent", "namespace": "bridge.bench", "fields": [
-          {"name": "id", "type": "string"},
-          {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
-          {"name": "source", "type": "string"},
-          {"name": "kind", "type": {"type": "enum", "name": "Kind", "symbols": ["STAGING", "RUNNING", "FINISHED", "FAILED", "KILLED", "LOST"]}},
-          {"name": "cpus", "type": "double"},
-          {"name": "memMb", "type": "long"},
-          {"name": "attempt", "type": "int"},
-          {"name": "healthy", "type": "boolean"},
-          {"name": "host", "type": ["null", "string"], "default": null},
-          {"name": "labels", "type": {"type": "map", "values": "string"}}
-        ]}
-        """;
+    /// <summary>The benchmark's record schema: examples/schemas/task-event.avsc, embedded.</summary>
+    public static string SchemaJson { get; } = ReadSchema();
+
+    private static string ReadSchema()
+    {
+        using var stream = typeof(AvroBenchmark).Assembly.GetManifestResourceStream("task-event.avsc")
+            ?? throw new InvalidOperationException("the embedded resource task-event.avsc is missing");
+        return new StreamReader(stream).ReadToEnd();
+    }
 
     private const int Distinct = 1024;
     private const int Warmup = 20_000;

@@ -4,25 +4,14 @@ using Bridge.Eventing.Avro.Schemas;
 
 namespace Bridge.Eventing.Schemas.Tests.Serdes;
 
-/// <summary>A task event as a C# record, its schema (the same 10 fields as the Avro benchmark's), a mapping, and record(i) as the python peer builds it.</summary>
+/// <summary>A task event as a C# record, its schema (examples/schemas/task-event.avsc, the Avro benchmark's too), a mapping, and record(i) as the python peer builds it.</summary>
 public sealed record TaskEvent(string Id, DateTime At, string Source, string Kind, double Cpus, long MemMb, int Attempt, bool Healthy, string? Host, IReadOnlyDictionary<string, string> Labels)
 {
     public static readonly string[] Kinds = ["STAGING", "RUNNING", "FINISHED", "FAILED", "KILLED", "LOST"];
 
-    public const string SchemaJson = """
-        {"type": "record", "name": "TaskEvent", "namespace": "bridge.bench", "fields": [
-          {"name": "id", "type": "string"},
-          {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
-          {"name": "source", "type": "string"},
-          {"name": "kind", "type": {"type": "enum", "name": "Kind", "symbols": ["STAGING", "RUNNING", "FINISHED", "FAILED", "KILLED", "LOST"]}},
-          {"name": "cpus", "type": "double"},
-          {"name": "memMb", "type": "long"},
-          {"name": "attempt", "type": "int"},
-          {"name": "healthy", "type": "boolean"},
-          {"name": "host", "type": ["null", "string"], "default": null},
-          {"name": "labels", "type": {"type": "map", "values": "string"}}
-        ]}
-        """;
+    /// <summary>examples/schemas/task-event.avsc (embedded), the Avro benchmark's record too.</summary>
+    public static readonly string SchemaJson = new StreamReader(
+        typeof(TaskEvent).Assembly.GetManifestResourceStream("task-event.avsc") ?? throw new InvalidOperationException("task-event.avsc is not embedded")).ReadToEnd();
 
     public static readonly AvroSchema Schema = AvroSchema.Parse(SchemaJson);
 
