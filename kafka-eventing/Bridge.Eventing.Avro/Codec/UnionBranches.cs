@@ -7,7 +7,8 @@ namespace Bridge.Eventing.Avro.Codec;
 /// <summary>
 /// Which branch of a union a generic datum is written as: the first branch whose type is exactly
 /// the datum's (a record, enum or fixed by full name; a logical value by its logical type), else
-/// the first the datum can be promoted to (an int into a long, float or double branch).
+/// the first the datum can be promoted to (an int into a long, float or double branch), else, for a
+/// string, the first enum branch with that symbol.
 /// </summary>
 internal static class UnionBranches
 {
@@ -18,6 +19,10 @@ internal static class UnionBranches
             if (Exact(branches[i], datum)) return i;
         for (var i = 0; i < branches.Length; i++)
             if (Promotable(branches[i].Type, datum)) return i;
+        // A symbol given as a plain string: the first enum branch that has it.
+        if (datum is string symbol)
+            for (var i = 0; i < branches.Length; i++)
+                if (branches[i] is EnumSchema e && e.IndexOf(symbol) >= 0) return i;
         return -1;
     }
 

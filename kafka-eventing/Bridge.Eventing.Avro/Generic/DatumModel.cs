@@ -13,7 +13,7 @@ namespace Bridge.Eventing.Avro.Generic;
 /// <item><term>record, enum, fixed</term><description><see cref="GenericRecord"/>, <see cref="GenericEnum"/> (encoding also takes the symbol as a string), <see cref="GenericFixed"/> (or a <c>byte[]</c> of the size)</description></item>
 /// <item><term>array</term><description><c>List&lt;object?&gt;</c> (encoding takes any <see cref="IEnumerable"/> but a string or byte[])</description></item>
 /// <item><term>map</term><description><c>Dictionary&lt;string, object?&gt;</c> (encoding takes any <see cref="IDictionary"/> with string keys)</description></item>
-/// <item><term>union</term><description>the value of the branch; encoding picks the first branch whose type is exactly the value's, else the first it can be promoted to</description></item>
+/// <item><term>union</term><description>the value of the branch; encoding picks the first branch whose type is exactly the value's, else the first it can be promoted to, else (for a string) the first enum branch with that symbol</description></item>
 /// </list>
 /// Logical types decode to: decimal <see cref="AvroDecimal"/>; uuid <see cref="Guid"/>; date
 /// <see cref="DateOnly"/>; time-millis and time-micros <see cref="TimeOnly"/>; timestamp-millis and

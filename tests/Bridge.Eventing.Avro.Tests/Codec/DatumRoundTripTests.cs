@@ -79,6 +79,15 @@ public class DatumRoundTripTests
     }
 
     [Fact]
+    public void Union_TakesAnEnumSymbolAsAString_WhenNoStringBranchIs()
+    {
+        var schema = AvroSchema.Parse("""["null", {"type":"enum","name":"E","symbols":["A","B"]}]""");
+        Assert.Equal("0202", Convert.ToHexString(new DatumWriter(schema).Encode("B")));
+        var withString = AvroSchema.Parse("""["null", {"type":"enum","name":"E","symbols":["A","B"]}, "string"]""");
+        Assert.Equal("04" + "0242", Convert.ToHexString(new DatumWriter(withString).Encode("B")));
+    }
+
+    [Fact]
     public void Union_OfTwoRecords_IsChosenByFullName()
     {
         var schema = (UnionSchema)AvroSchema.Parse("""[{"type":"record","name":"A","fields":[]},{"type":"record","name":"B","fields":[]}]""");
