@@ -88,12 +88,18 @@ public sealed class AvroSerializer<T> : ISerializer<T>, IAsyncSerializer<T>
         return id;
     }
 
+    // One scratch buffer per thread (Frame runs synchronously start to end): a record costs one array, the result.
+    [ThreadStatic] private static ArrayBufferWriter<byte>? _scratch;
+
     private byte[] Frame(int id, T data)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
+        var buffer = _scratch ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
         ConfluentFraming.WriteHeader(buffer, id);
         _writer.Write(_toDatum(data), buffer);
-        return buffer.WrittenSpan.ToArray();
+        var framed = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > 1024 * 1024) _scratch = null; // one huge record does not pin a megabyte per thread
+        return framed;
     }
 
     private string Subject(SerializationContext context)
