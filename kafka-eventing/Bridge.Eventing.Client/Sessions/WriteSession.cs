@@ -1,0 +1,165 @@
+using Bridge.Eventing.V1;
+using Bridge.Rpc;
+using Google.Protobuf;
+
+namespace Bridge.Eventing.Client.Sessions;
+
+/// <summary>
+/// The client side of a write session, mirroring the back end's state machine: <see cref="WriteAsync"/>
+/// stages a batch under the next sequence number, <see cref="AckAsync"/> publishes the staged batches
+/// up to a sequence and returns where each record landed. The session keeps every batch until it is
+/// acknowledged, and its cursor (writer id, last acknowledged sequence); when the back-end node
+/// serving it fails or shuts down, it allocates a new session from the cursor, stages its batches
+/// again under the same sequences and carries on, and the back end publishes none of them twice
+/// (it finds, by write id, what the failed node had already published). Not thread-safe: one writer
+/// at a time.
+/// </summary>
+public sealed class WriteSession : IAsyncDisposable
+{
+    private readonly SessionCalls _calls;
+    private readonly string _topic;
+    private readonly SortedDictionary<ulong, RepeatedRecords> _staged = [];
+    private ByteString _cursor;
+    private string? _sessionId;
+    private ulong _next;
+
+    internal WriteSession(SessionCalls calls, string topic, byte[]? cursor)
+    {
+        _calls = calls;
+        _topic = topic;
+        _cursor = cursor is null ? ByteString.Empty : ByteString.CopyFrom(cursor);
+    }
+
+    /// <summary>The topic.</summary>
+    public string Topic => _topic;
+
+    /// <summary>The writer's cursor as of the last Ack (opaque): resuming from it keeps publishing exactly once.</summary>
+    public byte[] Cursor => _cursor.ToByteArray();
+
+    /// <summary>The topic's partitions (known once allocated).</summary>
+    public IReadOnlyList<int> Partitions { get; private set; } = [];
+
+    /// <summary>Times the session was allocated (1 + failovers).</summary>
+    public int Allocations { get; private set; }
+
+    /// <summary>Allocates the session on the bus (done by the first Write otherwise).</summary>
+    /// <exception cref="BusException">The bus refused or retries ran out.</exception>
+    public Task OpenAsync(CancellationToken cancellationToken = default) => RunAsync("AllocateSession", async ct =>
+    {
+        await AllocateAsync(ct);
+        return true;
+    }, cancellationToken);
+
+    /// <summary>Stages <paramref name="records"/> as the next batch; nothing reaches Kafka before its Ack.</summary>
+    /// <returns>The batch's sequence number, for <see cref="AckAsync"/>.</returns>
+    /// <exception cref="BusException">The bus refused (a malformed record, an unregistered schema, staging full: Ack first) or retries ran out.</exception>
+    public async Task<ulong> WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(records.Count);
+        if (_sessionId is null && _next == 0) await OpenAsync(cancellationToken);
+        var sequence = _next;
+        var batch = new RepeatedRecords(records.Select(ToRecord));
+        await RunAsync("Write", async ct =>
+        {
+            if (_sessionId is null) await AllocateAsync(ct);
+            await StageAsync(sequence, batch, ct);
+            return true;
+        }, cancellationToken);
+        _staged[sequence] = batch;
+        _next = sequence + 1;
+        return sequence;
+    }
+
+    /// <summary>Publishes every staged batch up to <paramref name="sequence"/> and waits until Kafka confirms them.</summary>
+    /// <returns>Where each record of those batches landed, in the order written (or spilled, see <see cref="PublishResult"/>).</returns>
+    /// <exception cref="BusException">The bus refused or retries ran out; the batches stay staged, and a later Ack retries them.</exception>
+    public Task<IReadOnlyList<PublishResult>> AckAsync(ulong sequence, CancellationToken cancellationToken = default) => RunAsync("Ack", async ct =>
+    {
+        if (_sessionId is null) await AllocateAsync(ct);
+        var request = new AckRequest { SessionId = _sessionId!, Sequence = sequence };
+        var response = await CallAsync(ct, "Ack", request, (c, o) => c.AckAsync(request, o).ResponseAsync);
+        _cursor = response.Cursor;
+        var count = _staged.Where(kv => kv.Key <= sequence).Sum(kv => kv.Value.Count);
+        foreach (var acked in _staged.Keys.Where(s => s <= sequence).ToList()) _staged.Remove(acked);
+        return response.Spilled
+            ? Enumerable.Repeat(new PublishResult(-1, -1, Spilled: true), count).ToList()
+            : (IReadOnlyList<PublishResult>)response.Offsets.Select(o => new PublishResult(o.Partition, o.Offset, false)).ToList();
+    }, cancellationToken);
+
+    /// <summary>Disposes the session on the bus (best effort). Staged batches not acknowledged are dropped.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_sessionId is not { } id) return;
+        _sessionId = null;
+        try
+        {
+            var request = new DisposeRequest { SessionId = id };
+            var options = await _calls.OptionsAsync(SessionCalls.Method("Dispose"), request, TimeSpan.Zero, CancellationToken.None);
+            await _calls.Client.DisposeAsync(request, options with { Deadline = DateTime.UtcNow.AddSeconds(5) });
+        }
+        catch (RpcException)
+        {
+        }
+    }
+
+    /// <summary>Allocates from the cursor and stages again every batch not yet acknowledged, under its sequence.</summary>
+    private async Task AllocateAsync(CancellationToken cancellationToken)
+    {
+        var request = new AllocateSessionRequest { Topic = _topic, Mode = SessionMode.Write, Cursor = _cursor };
+        var response = await CallAsync(cancellationToken, "AllocateSession", request, (c, o) => c.AllocateSessionAsync(request, o).ResponseAsync);
+        _sessionId = response.SessionId;
+        _cursor = response.Cursor;
+        Partitions = response.Partitions.ToList();
+        Allocations++;
+        var expected = _staged.Count > 0 ? _staged.Keys.First() : (_next == 0 ? response.NextSequence : _next);
+        if (response.NextSequence != expected)
+            throw new InvalidOperationException($"the bus resumed the writer at sequence {response.NextSequence}, the session expected {expected}");
+        if (_next == 0) _next = response.NextSequence;
+        foreach (var (sequence, batch) in _staged) await StageAsync(sequence, batch, cancellationToken);
+    }
+
+    private async Task StageAsync(ulong sequence, RepeatedRecords batch, CancellationToken cancellationToken)
+    {
+        var request = new WriteRequest { SessionId = _sessionId!, Sequence = sequence };
+        request.Records.AddRange(batch);
+        await CallAsync(cancellationToken, "Write", request, (c, o) => c.WriteAsync(request, o).ResponseAsync);
+    }
+
+    private async Task<T> CallAsync<T>(CancellationToken cancellationToken, string rpc, IMessage request, Func<Protocol.EventBusClient, CallOptions, Task<T>> call)
+    {
+        var options = await _calls.OptionsAsync(SessionCalls.Method(rpc), request, TimeSpan.Zero, cancellationToken);
+        try
+        {
+            return await call(_calls.Client, options);
+        }
+        catch (RpcException e) when (SessionCalls.IsMoved(e))
+        {
+            _sessionId = null;
+            throw;
+        }
+    }
+
+    private async Task<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _calls.Retry.ExecuteAsync(async ct => await step(ct), cancellationToken);
+        }
+        catch (RpcException e)
+        {
+            throw new BusException($"{operation} on {_topic}", e);
+        }
+    }
+
+    private static Record ToRecord(OutgoingRecord r)
+    {
+        var record = new Record { Value = ByteString.CopyFrom(r.Value) };
+        if (r.Key is { } key) record.Key = ByteString.CopyFrom(key);
+        if (r.Partition is { } partition) record.Partition = partition;
+        if (r.Timestamp is { } timestamp) record.TimestampMs = timestamp.ToUnixTimeMilliseconds();
+        foreach (var (name, value) in r.Headers) record.Headers.Add(new Header { Key = name, Value = ByteString.CopyFrom(value) });
+        return record;
+    }
+
+    private sealed class RepeatedRecords(IEnumerable<Record> records) : List<Record>(records);
+}
