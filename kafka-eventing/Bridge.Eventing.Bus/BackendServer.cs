@@ -60,15 +60,16 @@ public sealed class BackendServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the way a crash looks from outside: the listener closes at once, nothing drains, nothing is
-    /// spilled (for fault tests; a real crash also loses the process's memory, which this node then does).
+    /// Stops the way a crash looks from outside: no drain and no spill; the node's sessions and Kafka
+    /// clients go first (what the producer had not sent is lost, as with a dead process; its in-flight
+    /// Acks were never answered), then the listener closes (for fault tests).
     /// </summary>
     public async Task KillAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
+        await Node.DisposeAsync();
         await _server.StopAsync(TimeSpan.Zero);
         await _server.DisposeAsync();
-        await Node.DisposeAsync();
     }
 
     /// <summary>Graceful shutdown (see the class summary).</summary>

@@ -47,6 +47,9 @@ public sealed partial class BackendNode : IAsyncDisposable
     /// <summary>Sessions the node holds now.</summary>
     public int SessionCount => _sessions.Count;
 
+    /// <summary>Publishes (Acks of write sessions) waiting for Kafka now.</summary>
+    public int PublishesInFlight => _publishes.Count;
+
     /// <summary>True once shutdown began: new requests fail with UNAVAILABLE (draining).</summary>
     public bool Draining => _draining;
 
