@@ -8,6 +8,7 @@ var root = new RootCommand("Bridge: one shared pool of machines for YARN jobs, s
     AgentCommand.Create(),
     BrokerCommand.Create(),
     RegistryCommand.Create(),
+    BusCommand.Create(),
     RunCommand.Create(),
     StateCommand.Create(),
     HealthCommand.Create(),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Bridge.Eventing.Broker;
+using Bridge.Eventing.Bus;
 using Bridge.Eventing.Schemas;
 using Bridge.Eventing.Schemas.Store;
 using Bridge.Kernel.Agent;
@@ -35,7 +36,9 @@ internal static class UpCommand
         var offerTimeout = MasterCommand.OfferTimeoutOption();
         var brokerPort = BrokerCommand.PortOption("--broker-port", "Kafka broker port on 127.0.0.1 (0 picks a free one).");
         var registryPort = RegistryCommand.PortOption("--registry-port", "Schema registry port on 127.0.0.1 (0 picks a free one).");
-        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir, offerTimeout, brokerPort, registryPort };
+        var busPort = new Option<int>("--bus-port") { Description = "Event bus (API tier) port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => EnvironmentInt("BRIDGE_BUS_PORT", 7070) };
+        var busBackends = new Option<int>("--bus-backends") { Description = "Back-end nodes of the event bus.", DefaultValueFactory = _ => 3 };
+        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir, offerTimeout, brokerPort, registryPort, busPort, busBackends };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var count = parse.GetValue(agents);
@@ -74,6 +77,17 @@ internal static class UpCommand
             };
             if (await RegistryCommand.StartAsync(registryOptions, "bridge up", cancellationToken) is not { } startedRegistry) return 1;
             await using var schemaRegistry = startedRegistry;
+            BusCluster bus;
+            try
+            {
+                bus = await UpBus.StartAsync(Path.Combine(root, "bus"), broker.BootstrapServers, schemaRegistry.Address, parse.GetValue(busPort), parse.GetValue(busBackends), logs);
+            }
+            catch (Exception e) when (e is IOException or Bridge.Eventing.Security.KeyFileException or ArgumentException)
+            {
+                Console.Error.WriteLine($"bridge up: cannot start the event bus: {e.Message}");
+                return 1;
+            }
+            await using var _ = bus;
             var shares = ResourceDetection.Split(ResourceDetection.Detect(root), count);
             var servers = new List<AgentServer>();
             try
@@ -97,7 +111,8 @@ internal static class UpCommand
                     Console.WriteLine($"  {s.Agent.Hostname,-8} {s.Address}  {s.Agent.Total}  isolation {s.Agent.Isolation}");
                 Console.WriteLine($"  broker   {broker.BootstrapServers}  (Kafka protocol; data in {brokerOptions.DataDirectory})");
                 Console.WriteLine($"  schemas  {schemaRegistry.Address.ToString().TrimEnd('/')}  (schema registry, Confluent's REST API; topic {registryOptions.Store.Topic})");
-                Console.WriteLine("  not yet here: event bus, services, jobs, YARN bridge (see README)");
+                Console.WriteLine($"  bus      {bus.Api.Address.ToString().TrimEnd('/')}  (event bus sessions over gRPC; {bus.Backends.Count} back-end nodes; records encrypted, keys in {Path.Combine(root, "bus")})");
+                Console.WriteLine("  not yet here: services, jobs, YARN bridge (see README)");
                 Console.WriteLine("Press Ctrl-C to stop.");
                 await Shutdown.WaitAsync(cancellationToken);
                 Console.WriteLine("stopping: killing tasks");
