@@ -215,9 +215,16 @@ internal sealed class JsonDatumBuilder(AvroJsonOptions options)
         if (fits.Count > 1)
             throw Fail($"{JsonScalars.Describe(json)} fits more than one branch of the union {JsonUnions.Describe(union)}: " +
                 $"{string.Join(", ", fits.Select(JsonUnions.BranchName))}; tag it to choose, e.g. {{\"{JsonUnions.BranchName(fits[0])}\": ...}}");
-        // Fits no branch as it is: perhaps it is tagged, which is how an ambiguous value is given.
-        if (json.ValueKind == JsonValueKind.Object && Tagged(union, json) is var (found, value) && found) return value;
+        // Fits no branch as it is: an object of one member naming a branch is the tagged form, which
+        // is how a value fitting several is given. Only now, so a map or record is never misread as tagged.
+        if (json.ValueKind == JsonValueKind.Object && NamesABranch(union, json) && Tagged(union, json) is var (found, value) && found) return value;
         throw Fail($"{JsonScalars.Describe(json)} fits no branch of the union {JsonUnions.Describe(union)}");
+    }
+
+    private static bool NamesABranch(UnionSchema union, JsonElement json)
+    {
+        using var members = json.EnumerateObject();
+        return members.MoveNext() && JsonScalars.TryName(members.Current, out var name) && !members.MoveNext() && JsonUnions.IndexOf(union, name) >= 0;
     }
 
     private object? NullBranch(UnionSchema union) =>
