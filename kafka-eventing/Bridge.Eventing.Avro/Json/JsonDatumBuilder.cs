@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using Bridge.Eventing.Avro.Codec;
@@ -31,7 +32,12 @@ internal sealed class JsonDatumBuilder(AvroJsonOptions options)
         };
         if (schema.LogicalType is not { } logical) return raw;
         var value = LogicalValues.FromUnderlying(logical, raw!, out var error);
-        return error is null ? value : throw Fail(error);
+        if (error is not null) throw Fail(error);
+        // Unlike the binary reader, refuse a decimal with more digits than the schema's precision:
+        // no writer could have written it, and it could not be encoded again (found by the fuzz test).
+        if (value is AvroDecimal d && BigInteger.Abs(d.Unscaled) >= BigInteger.Pow(10, logical.Precision))
+            throw Fail($"decimal {d} has more than the schema's {logical.Precision} digits");
+        return value;
     }
 
     private object? Primitive(AvroType type, JsonElement json) => type switch

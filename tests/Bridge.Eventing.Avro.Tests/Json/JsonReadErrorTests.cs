@@ -77,6 +77,8 @@ public class JsonReadErrorTests
         { """{"type": "int", "logicalType": "date"}""", "3000000", "$", "date 3000000 days from 1970-01-01 is outside years 1-9999" },
         { """{"type": "string", "logicalType": "uuid"}""", "\"not-a-uuid\"", "$", "uuid \"not-a-uuid\" is not a UUID" },
         { """{"type": "int", "logicalType": "time-millis"}""", "-1", "$", "time-millis -1 is not within a day" },
+        // Regression (found by JsonFuzzTests): bytes of a decimal with more digits than its precision were read, then could not be written.
+        { """{"type": "bytes", "logicalType": "decimal", "precision": 3, "scale": 1}""", "\"09\"", "$", "decimal 1234.5 has more than the schema's 3 digits" },
     };
 
     [Theory]
