@@ -17,12 +17,11 @@ namespace Bridge.Eventing.Avro.Json;
 /// <item>enum: a symbol. array: an array. map: an object, keys unique.</item>
 /// <item>record: an object, members in any order, each naming a field once; a missing field takes
 /// its default, and is an error without one. A member naming no field is an error.</item>
-/// <item>union: see <see cref="JsonUnionMode"/>. Untagged, a bare value picks the one branch it fits
-/// on its surface (<c>JsonUnions.Fits</c>: its JSON kind, an integer's range, a string's code points,
-/// length or enum symbol, an object's member names against a record's fields); one that fits none
-/// may be tagged as in <see cref="JsonUnionMode.Tagged"/>.</item>
+/// <item>union: per <see cref="AvroJsonOptions.UnionMode"/>; tagged, <c>null</c> or an object of one
+/// member named by the branch's full name or type name (<see cref="JsonUnionMode"/>).</item>
 /// <item>logical types: their underlying type's JSON, converted to the logical value as the binary
-/// reader does (a date outside years 1–9999 or a malformed uuid is an error).</item>
+/// reader does (a date outside years 1–9999 or a malformed uuid is an error); a decimal with more
+/// digits than its precision is an error too (the binary reader takes it, but it cannot be written).</item>
 /// </list>
 /// Errors are <see cref="AvroJsonException"/>s naming the JSON path; no other exception comes out of
 /// bad input (a fuzz test checks). Stateless and thread-safe. Cost: linear in the JSON, which is

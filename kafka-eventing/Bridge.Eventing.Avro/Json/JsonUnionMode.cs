@@ -13,10 +13,19 @@ public enum JsonUnionMode
     Tagged,
 
     /// <summary>
-    /// For JSON people type: the bare value, e.g. <c>"a"</c>. Reading picks the one branch the value
-    /// fits (see <see cref="AvroJsonReader"/>); a value that fits several is an error naming them,
-    /// and can then be written tagged. Writing drops the wrappers, so a value that fits several
-    /// branches (a string that is also a symbol of an enum branch) does not read back.
+    /// For JSON people type: the bare value, e.g. <c>"a"</c>; <c>null</c> is the null branch. Reading
+    /// picks the one branch the value fits, judged on its surface, not its contents: a boolean fits
+    /// boolean; a number fits int or long when it is an integer literal in range, float or double
+    /// when finite there; a string fits string, bytes when its code points are all U+0000–U+00FF,
+    /// a fixed when there are also exactly <c>size</c> of them, an enum when it is one of its
+    /// symbols, float and double when it is <c>"NaN"</c>, <c>"Infinity"</c> or <c>"-Infinity"</c>; an
+    /// array fits array; an object fits map, and a record when each member names one of its fields
+    /// and each field without a default is there. A value that fits several branches is an error
+    /// naming them (<c>5</c> in <c>["int","long"]</c>, <c>"CLUBS"</c> in <c>["string","Suit"]</c>); it is
+    /// then given tagged, as in <see cref="Tagged"/>, which is read as such when the object fits no
+    /// branch as it is (so a map or record is never misread as a tag). Writing drops the wrappers,
+    /// so a value that fits several branches does not read back; doubles are written with a
+    /// fraction or exponent (<c>5.0</c>), so they never fit int or long.
     /// </summary>
     Untagged,
 }

@@ -35,13 +35,9 @@ internal static class JsonUnions
 
     /// <summary>
     /// Whether the bare, non-null value <paramref name="json"/> (whose string, when it is one, is
-    /// <paramref name="text"/>) can be a value of <paramref name="branch"/>, judged on its surface:
-    /// a boolean fits boolean; a number fits int or long when it is an integer literal in range, and
-    /// float or double when finite there; a string fits string, bytes when its code points are all
-    /// U+0000–U+00FF, fixed when there are also exactly <c>size</c> of them, an enum when it is a
-    /// symbol, float and double when it is <c>NaN</c>, <c>Infinity</c> or <c>-Infinity</c>; an
-    /// array fits array; an object fits map, and a record when every member names a field and every
-    /// field without a default is there. Items, values and field values are not looked at.
+    /// <paramref name="text"/>) can be a value of <paramref name="branch"/>, by the surface rules
+    /// <see cref="JsonUnionMode.Untagged"/> states: items, values and field values are not looked at,
+    /// so the cost is one pass over an object's members at most, and nothing recurses.
     /// </summary>
     public static bool Fits(AvroSchema branch, JsonElement json, string? text) => json.ValueKind switch
     {
