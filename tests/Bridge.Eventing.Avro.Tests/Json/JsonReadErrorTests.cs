@@ -196,10 +196,7 @@ public class JsonReadErrorTests
 
     private static string EverythingWith(string field, string json)
     {
-        var node = JsonNodeOf(JsonCorpus.Tagged.Write(DatumCorpus.Everything, DatumCorpus.EverythingDatum(1)));
-        node[field] = System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: new JsonDocumentOptions());
-        return node.ToJsonString();
-    }
-
-    private static System.Text.Json.Nodes.JsonObject JsonNodeOf(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        var everything = System.Text.Json.Nodes.JsonNode.Parse(JsonCorpus.Tagged.Write(DatumCorpus.Everything, DatumCorpus.EverythingDatum(1)))!;
+        everything[field] = System.Text.Json.Nodes.JsonNode.Parse(json);
+        return everything.ToJsonString();
 }
