@@ -199,4 +199,5 @@ public class JsonReadErrorTests
         var everything = System.Text.Json.Nodes.JsonNode.Parse(JsonCorpus.Tagged.Write(DatumCorpus.Everything, DatumCorpus.EverythingDatum(1)))!;
         everything[field] = System.Text.Json.Nodes.JsonNode.Parse(json);
         return everything.ToJsonString();
+    }
 }
