@@ -165,14 +165,6 @@ public class JsonJavaInteropTests
             .ToList();
     }
 
-    /// <summary>tests/interop/avro/json/JsonPeer.java in the source tree, found upward from the test binaries.</summary>
-    private static string PeerSource()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "interop", "avro", "json", "JsonPeer.java");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException("tests/interop/avro/json/JsonPeer.java not found above " + AppContext.BaseDirectory);
-    }
+    /// <summary>tests/interop/avro/json/JsonPeer.java, copied beside the test binaries.</summary>
+    private static string PeerSource() => Path.Combine(AppContext.BaseDirectory, "interop", "avro", "json", "JsonPeer.java");
 }
