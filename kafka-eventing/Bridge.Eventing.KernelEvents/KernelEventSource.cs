@@ -37,7 +37,8 @@ public sealed partial class KernelEventSource
     /// <param name="master">The master's address.</param>
     /// <param name="options">Settings (default: <see cref="KernelEventSourceOptions"/>' defaults).</param>
     /// <param name="loggerFactory">Logs each (re)subscription and each broken stream (default: none).</param>
-    /// <exception cref="ArgumentOutOfRangeException">A backoff is not positive, or <see cref="KernelEventSourceOptions.MissedHeartbeats"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="KernelEventSourceOptions.Backoff"/> is not positive, <see cref="KernelEventSourceOptions.MaxBackoff"/>
+    /// is below it, or <see cref="KernelEventSourceOptions.MissedHeartbeats"/> is negative.</exception>
     public KernelEventSource(Uri master, KernelEventSourceOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         _master = master;
