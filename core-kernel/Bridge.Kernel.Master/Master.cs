@@ -17,8 +17,9 @@ namespace Bridge.Kernel.Master;
 /// The master: one event loop (an actor fed by a channel) owns frameworks, agents, offers and
 /// tasks and drives the <see cref="Allocation.HierarchicalAllocator"/>. Everything that changes
 /// state is posted to the <see cref="EventLoop"/> and runs there, one thing at a time, so the logic
-/// takes no locks; allocation runs after each batch of work, and revocation after a cycle when a
-/// role below its quota guarantee is in use. Changes to what the <see cref="IRegistry"/> keeps
+/// takes no locks; allocation runs after each batch of work, revocation after a cycle when a
+/// role below its quota guarantee is in use, and an OFFERS_SUMMARY operator event at most once per
+/// allocation interval when offers changed. Changes to what the <see cref="IRegistry"/> keeps
 /// (admitted agents, weights, quotas, reservations and volumes) are written there first, with the
 /// loop held until the write is done; <see cref="StartAsync"/> recovers them.
 /// State queries are answered from a <see cref="MasterSnapshot"/> taken on the loop when something
@@ -36,6 +37,7 @@ public sealed class Master : IAsyncDisposable
     private readonly AgentHandler _agents;
     private readonly OperatorHandler _operator;
     private readonly RevocationHandler _revocations;
+    private readonly OffersSummaryHandler _offersSummary;
     private readonly List<ITimer> _timers = new();
     private readonly bool _ownsRegistry;
     private MasterSnapshot? _snapshot;
@@ -52,6 +54,7 @@ public sealed class Master : IAsyncDisposable
         _agents = new AgentHandler(_s);
         _operator = new OperatorHandler(_s);
         _revocations = new RevocationHandler(_s);
+        _offersSummary = new OffersSummaryHandler(_s);
     }
 
     /// <summary>
@@ -147,6 +150,12 @@ public sealed class Master : IAsyncDisposable
     private Task<T> RunHolding<T>(Func<Task<T>> work) => _loop.RunAsync(work);
 
     private void Allocate()
+    {
+        RunCycle();
+        _offersSummary.AfterBatch();
+    }
+
+    private void RunCycle()
     {
         foreach (var expired in _s.Allocator.ExpiredOffers()) _s.RescindOffer(expired);
         var started = Stopwatch.GetTimestamp();

@@ -50,6 +50,12 @@ internal sealed class MasterState(MasterOptions options, MasterInfo info, ILogge
     /// <summary>Role quotas set by operators (as stored in the registry).</summary>
     public Dictionary<string, Quota> Quotas { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Frameworks sent at least one offer since the last OFFERS_SUMMARY operator event.</summary>
+    public HashSet<FrameworkId> FrameworksOffered { get; } = new();
+
+    /// <summary>Agents whose resources were offered since the last OFFERS_SUMMARY operator event.</summary>
+    public HashSet<AgentId> AgentsOffered { get; } = new();
+
     /// <summary>Bumped on every change, so readers know whether a cached state view is stale.</summary>
     public long Version { get; set; }
 
@@ -110,8 +116,13 @@ internal sealed class MasterState(MasterOptions options, MasterInfo info, ILogge
             var e = new SchedulerEvent { Type = SchedulerEvent.Types.Type.Offers, Offers = new SchedulerEvent.Types.Offers() };
             foreach (var offer in group) e.Offers.Offers_.Add(ToWire(offer));
             if (!Send(framework, e))
+            {
                 foreach (var offer in group) Allocator.Rescind(offer.Id); // it disconnected in between
-            else Metrics.OffersMade += e.Offers.Offers_.Count;
+                continue;
+            }
+            Metrics.OffersMade += e.Offers.Offers_.Count;
+            FrameworksOffered.Add(framework.Id);
+            foreach (var offer in group) AgentsOffered.Add(offer.AgentId);
         }
         Version++;
     }

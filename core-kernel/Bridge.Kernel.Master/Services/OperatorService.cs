@@ -8,8 +8,9 @@ namespace Bridge.Kernel.Master;
 /// <summary>
 /// <c>bridge.v1.operator.Operator</c> on the master (core-kernel/proto/bridge/v1/operator.proto):
 /// state queries, quota, weights and reservations through <c>Call</c>; <c>Subscribe</c> streams
-/// SUBSCRIBED with the whole state, then TASK_ADDED, TASK_UPDATED, AGENT_ADDED, AGENT_REMOVED and
-/// FRAMEWORK_* events, with a HEARTBEAT at the master's heartbeat interval.
+/// SUBSCRIBED with the whole state, then TASK_ADDED, TASK_UPDATED, AGENT_ADDED, AGENT_REMOVED,
+/// FRAMEWORK_* and OFFERS_SUMMARY (at most one per allocation interval, when offers changed)
+/// events, with a HEARTBEAT at the master's heartbeat interval.
 /// </summary>
 public sealed class OperatorService(Master master) : ServiceBase(OperatorReflection.Descriptor.FindTypeByName<ServiceDescriptor>("Operator"))
 {
