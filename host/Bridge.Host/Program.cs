@@ -9,6 +9,7 @@ var root = new RootCommand("Bridge: one shared pool of machines for YARN jobs, s
     BrokerCommand.Create(),
     RegistryCommand.Create(),
     BusCommand.Create(),
+    EventsCommand.Create(),
     RunCommand.Create(),
     StateCommand.Create(),
     HealthCommand.Create(),

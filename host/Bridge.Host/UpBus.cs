@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using Bridge.Eventing.Bus;
+using Bridge.Eventing.Client;
+using Bridge.Eventing.KernelEvents;
 using Bridge.Eventing.Schemas.Client;
 using Bridge.Eventing.Security;
 using Microsoft.Extensions.Logging;
@@ -36,5 +38,39 @@ internal static class UpBus
             ApiEndpoint = new IPEndPoint(IPAddress.Loopback, port),
             LoggerFactory = logs,
         });
+    }
+
+    /// <summary>
+    /// Publishes the master's cluster events on the bus until disposed (<see cref="KernelEventPublisher"/>):
+    /// it subscribes to the master's operator API and re-subscribes if that stream breaks.
+    /// </summary>
+    public static IAsyncDisposable PublishKernelEvents(Uri master, BusCluster bus, Uri registry, ILoggerFactory logs)
+    {
+        var client = new BusClient(bus.Api.Address);
+        var stop = new CancellationTokenSource();
+        var publisher = new KernelEventPublisher(client, new SchemaRegistryClient(registry), logs.CreateLogger<KernelEventPublisher>());
+        var run = Task.Run(async () =>
+        {
+            try
+            {
+                await publisher.RunAsync(new KernelEventSource(master, loggerFactory: logs), stop.Token);
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested)
+            {
+                logs.CreateLogger("bridge.up").LogError(e, "kernel events are no longer published on the bus");
+            }
+        });
+        return new Stopper(async () =>
+        {
+            await stop.CancelAsync();
+            await run;
+            client.Dispose();
+            stop.Dispose();
+        });
+    }
+
+    private sealed class Stopper(Func<Task> stop) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await stop();
     }
 }

@@ -88,6 +88,7 @@ internal static class UpCommand
                 return 1;
             }
             await using var _ = bus;
+            await using var kernelEvents = UpBus.PublishKernelEvents(master.Address, bus, schemaRegistry.Address, logs);
             var shares = ResourceDetection.Split(ResourceDetection.Detect(root), count);
             var servers = new List<AgentServer>();
             try
@@ -112,6 +113,7 @@ internal static class UpCommand
                 Console.WriteLine($"  broker   {broker.BootstrapServers}  (Kafka protocol; data in {brokerOptions.DataDirectory})");
                 Console.WriteLine($"  schemas  {schemaRegistry.Address.ToString().TrimEnd('/')}  (schema registry, Confluent's REST API; topic {registryOptions.Store.Topic})");
                 Console.WriteLine($"  bus      {bus.Api.Address.ToString().TrimEnd('/')}  (event bus sessions over gRPC; {bus.Backends.Count} back-end nodes; records encrypted, keys in {Path.Combine(root, "bus")})");
+                Console.WriteLine($"  events   bridge.tasks bridge.agents bridge.frameworks bridge.offers  (the master's events on the bus: ./bridge events tail --topic bridge.tasks)");
                 Console.WriteLine("  not yet here: services, jobs, YARN bridge (see README)");
                 Console.WriteLine("Press Ctrl-C to stop.");
                 await Shutdown.WaitAsync(cancellationToken);
