@@ -143,8 +143,10 @@ public sealed class RequestVerifier
             return RequestVerification.Fail(SignatureFailure.Malformed, $"{SignatureHeader} is not '<key-id>:<base64 of 32 bytes>'");
         if (timestamp.Length > 18 || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var sentMs))
             return RequestVerification.Fail(SignatureFailure.Malformed, $"{TimestampHeader} is not Unix milliseconds");
-        Span<byte> nonceBytes = stackalloc byte[24];
-        if (!Base64Url.TryDecodeFromChars(nonce, nonceBytes, out var nonceLength) || nonceLength != RequestSigner.NonceLength)
+        // IsValid first: TryDecodeFromChars throws, rather than returning false, on characters outside the alphabet.
+        Span<byte> nonceBytes = stackalloc byte[RequestSigner.NonceLength];
+        if (!Base64Url.IsValid(nonce, out var nonceLength) || nonceLength != RequestSigner.NonceLength
+            || !Base64Url.TryDecodeFromChars(nonce, nonceBytes, out _))
             return RequestVerification.Fail(SignatureFailure.Malformed, $"{NonceHeader} is not base64url of {RequestSigner.NonceLength} bytes");
         var keyId = signature[..colon];
         if (!_secrets.TryGetValue(keyId, out var secret))
