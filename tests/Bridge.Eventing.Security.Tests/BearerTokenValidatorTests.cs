@@ -301,6 +301,21 @@ public class BearerTokenValidatorTests
     }
 
     [Fact]
+    public void Validate_ManyThreadsAtOnce_SameAnswers()
+    {
+        var validator = Validator();
+        var good = "Bearer " + DevIssuer().Issue("alice", ["bus:read:*"], TimeSpan.FromMinutes(1));
+        var bad = "Bearer " + DevIssuer(secret: TestKeys.Bytes(1)).Issue("alice", [], TimeSpan.FromMinutes(1));
+        var wrong = 0;
+        Parallel.For(0, 2_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var result = validator.Validate(i % 2 == 0 ? good : bad);
+            if (result.IsValid != (i % 2 == 0) || (!result.IsValid && result.Failure != TokenFailure.BadSignature)) Interlocked.Increment(ref wrong);
+        });
+        Assert.Equal(0, wrong);
+    }
+
+    [Fact]
     public void Messages_NeverEchoTheToken()
     {
         var token = DevIssuer(issuer: "https://evil.test/<script>").Issue("alice", ["bus:read:*"], TimeSpan.FromMinutes(1));

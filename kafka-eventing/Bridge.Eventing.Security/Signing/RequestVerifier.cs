@@ -13,8 +13,9 @@ public sealed record RequestVerifierOptions
     /// <summary>How far a request's timestamp may be from the verifier's clock, either way (default: 5 min).</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Most nonces remembered at once (default: 1,000,000, about 60 MB); past it requests are refused with
-    /// <see cref="SignatureFailure.NonceCacheFull"/>. Size it above peak signed requests per 2 × <see cref="Window"/>.</summary>
+    /// <summary>Most nonces remembered at once (default: 1,000,000, about 85 MB when full); past it requests are refused with
+    /// <see cref="SignatureFailure.NonceCacheFull"/>. Size it above the peak number of signed requests per <see cref="Window"/>
+    /// (per two windows if clients' clocks may run ahead).</summary>
     public int NonceCapacity { get; init; } = 1_000_000;
 
     /// <summary>The clock timestamps are checked against (default: <see cref="TimeProvider.System"/>).</summary>
