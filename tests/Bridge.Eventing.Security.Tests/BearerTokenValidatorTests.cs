@@ -165,6 +165,14 @@ public class BearerTokenValidatorTests
         Assert.Equal(TokenFailure.BadSignature, Validator().Validate("Bearer " + DevIssuer(secret: TestKeys.Bytes(1)).Issue("alice", [], TimeSpan.FromMinutes(1))).Failure);
 
     [Fact]
+    public void Validate_ForgedAndAlsoExpiredFromAnotherIssuer_ReportsTheSignatureFirst()
+    {
+        var token = "Bearer " + DevIssuer(issuer: "https://evil.test", secret: TestKeys.Bytes(1)).Issue("alice", [], TimeSpan.FromMinutes(1));
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(TokenFailure.BadSignature, Validator().Validate(token).Failure);
+    }
+
+    [Fact]
     public void Validate_PayloadChangedAfterSigning_IsBadSignature()
     {
         var parts = DevIssuer().Issue("alice", ["bus:read:orders"], TimeSpan.FromMinutes(1)).Split('.');
