@@ -14,8 +14,9 @@ namespace Bridge.Eventing.Security;
 /// <para>
 /// Lifetime is checked here, not by System.IdentityModel.Tokens.Jwt: its 8.16
 /// <c>TokenValidationParameters.TimeProvider</c> is internal, so the library would read the system clock.
-/// Failures are values, never exceptions. Thread-safe. Cost: one signature verification per call
-/// (HS256 ~ a few µs, RS256 ~ 30-50 µs, ES256 ~ 100 µs); callers validate once per session, not per request.
+/// Failures are values, never exceptions. Thread-safe. Cost: tens of µs per call for HS256 and RS256
+/// and about 0.2 ms for ES256 (measured on a busy development machine); validate once per session,
+/// not per request.
 /// </para>
 /// </summary>
 public sealed class BearerTokenValidator

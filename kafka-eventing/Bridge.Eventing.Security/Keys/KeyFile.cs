@@ -47,7 +47,7 @@ public sealed class KeyFile
     /// <param name="text">The entries (format in the class summary).</param>
     /// <param name="source">Names the text in error messages (default: "key file").</param>
     /// <exception cref="KeyFileException">An entry is malformed (wrong field count, bad key id, bad base64,
-    /// empty key, duplicate id or <c>active</c> entry), <c>active</c> names no entry, or there are no keys.
+    /// duplicate id or <c>active</c> entry), <c>active</c> names no entry, or there are no keys.
     /// The message names the line and never contains key material.</exception>
     public static KeyFile Parse(string text, string source = "key file")
     {
@@ -181,8 +181,6 @@ public sealed class KeyFile
         var buffer = new byte[base64.Length];
         if (!Convert.TryFromBase64String(base64, buffer, out var length))
             throw new KeyFileException(source, line, $"{where}: the key of '{id}' is not valid base64");
-        if (length == 0)
-            throw new KeyFileException(source, line, $"{where}: the key of '{id}' is empty");
         return new KeyFileEntry(id, buffer.AsSpan(0, length).ToArray(), line);
     }
 

@@ -13,8 +13,9 @@ public sealed record RequestVerifierOptions
     /// <summary>How far a request's timestamp may be from the verifier's clock, either way (default: 5 min).</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Most nonces remembered at once (default: 1,000,000, about 60 MB); past it requests are refused with
-    /// <see cref="SignatureFailure.NonceCacheFull"/>. Size it above peak signed requests per 2 × <see cref="Window"/>.</summary>
+    /// <summary>Most nonces remembered at once (default: 1,000,000, about 85 MB when full); past it requests are refused with
+    /// <see cref="SignatureFailure.NonceCacheFull"/>. Size it above the peak number of signed requests per <see cref="Window"/>
+    /// (per two windows if clients' clocks may run ahead).</summary>
     public int NonceCapacity { get; init; } = 1_000_000;
 
     /// <summary>The clock timestamps are checked against (default: <see cref="TimeProvider.System"/>).</summary>
@@ -143,8 +144,10 @@ public sealed class RequestVerifier
             return RequestVerification.Fail(SignatureFailure.Malformed, $"{SignatureHeader} is not '<key-id>:<base64 of 32 bytes>'");
         if (timestamp.Length > 18 || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var sentMs))
             return RequestVerification.Fail(SignatureFailure.Malformed, $"{TimestampHeader} is not Unix milliseconds");
-        Span<byte> nonceBytes = stackalloc byte[24];
-        if (!Base64Url.TryDecodeFromChars(nonce, nonceBytes, out var nonceLength) || nonceLength != RequestSigner.NonceLength)
+        // IsValid first: TryDecodeFromChars throws, rather than returning false, on characters outside the alphabet.
+        Span<byte> nonceBytes = stackalloc byte[RequestSigner.NonceLength];
+        if (!Base64Url.IsValid(nonce, out var nonceLength) || nonceLength != RequestSigner.NonceLength
+            || !Base64Url.TryDecodeFromChars(nonce, nonceBytes, out _))
             return RequestVerification.Fail(SignatureFailure.Malformed, $"{NonceHeader} is not base64url of {RequestSigner.NonceLength} bytes");
         var keyId = signature[..colon];
         if (!_secrets.TryGetValue(keyId, out var secret))

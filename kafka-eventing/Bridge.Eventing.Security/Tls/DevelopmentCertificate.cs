@@ -18,7 +18,7 @@ public static class DevelopmentCertificate
 
     private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
 
-    /// <summary>Creates a fresh certificate and key pair (about 1 ms).</summary>
+    /// <summary>Creates a fresh certificate and key pair (tens of ms: key generation and a PKCS#12 round trip).</summary>
     /// <param name="dnsNames">DNS names to certify (default: <c>localhost</c>).</param>
     /// <returns>The certificate, with an exportable private key.</returns>
     /// <exception cref="ArgumentException">A name is empty.</exception>
@@ -40,7 +40,7 @@ public static class DevelopmentCertificate
         var now = DateTimeOffset.UtcNow;
         using var certificate = request.CreateSelfSigned(now.AddHours(-1), now + Lifetime);
         // Round-trip through PKCS#12: an ephemeral key from CreateSelfSigned cannot be used by SslStream on
-        // Windows; on Linux this is a no-op in effect. Costs well under a millisecond.
+        // Windows; on Linux it changes nothing but is cheap next to the key generation.
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
     }
 }
