@@ -15,7 +15,27 @@ internal static class BenchCommand
         bench.Subcommands.Add(Master());
         bench.Subcommands.Add(Broker());
         bench.Subcommands.Add(Avro());
+        bench.Subcommands.Add(Bus());
         return bench;
+    }
+
+    private static Command Bus()
+    {
+        var records = new Option<int>("--records") { Description = "Records to send, then read back, both ways.", DefaultValueFactory = _ => 200_000 };
+        var size = new Option<int>("--size") { Description = "Bytes of each value (Confluent header included).", DefaultValueFactory = _ => 100 };
+        var batch = new Option<int>("--batch") { Description = "Records per bus Write and Read.", DefaultValueFactory = _ => 1000 };
+        var command = new Command("bus", "Raw Confluent.Kafka produce+consume against the same volume through bus sessions, on one embedded broker, and print the rates.") { records, size, batch };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(records) < 1 || parse.GetValue(size) is < 5 or > 1_000_000 || parse.GetValue(batch) is < 1 or > 10_000)
+            {
+                Console.Error.WriteLine("bridge bench bus: --records at least 1, --size 5 to 1000000, --batch 1 to 10000");
+                return 2;
+            }
+            await BusBenchmark.RunAsync(parse.GetValue(records), parse.GetValue(size), parse.GetValue(batch), Console.Out, cancellationToken);
+            return 0;
+        });
+        return command;
     }
 
     private static Command Avro()
