@@ -59,10 +59,10 @@ public static class BusBenchmark
 
             await using var bus = await BusCluster.StartAsync(new BusClusterOptions { BootstrapServers = broker.BootstrapServers });
             using var client = new BusClient(bus.Api.Address);
-            var (write, read, rounds) = await Sessions(client, records, batch, value, cancellationToken);
+            var (write, read, rounds, reads) = await Sessions(client, records, batch, value, cancellationToken);
             rounds.Sort();
             var p99 = Percentiles.Of(rounds, 0.99);
-            output.WriteLine(string.Create(inv, $"bus: write {write:F2} s ({records / write:F0} rec/s, {rounds.Count} write/ack rounds, p50 {Percentiles.Of(rounds, 0.5):F1} ms, p99 {p99:F1} ms), read {read:F2} s ({records / read:F0} rec/s)"));
+            output.WriteLine(string.Create(inv, $"bus: write {write:F2} s ({records / write:F0} rec/s, {rounds.Count} write/ack rounds, p50 {Percentiles.Of(rounds, 0.5):F1} ms, p99 {p99:F1} ms), read {read:F2} s ({records / read:F0} rec/s, {reads} read/ack rounds)"));
             var session = records / (write + read);
             var raw = records / (rawProduce + rawConsume);
             output.WriteLine(string.Create(inv, $"bus records={records} size={size} session_rec_s={session:F0} raw_kafka_rec_s={raw:F0} ratio={session / raw:F2} write_ack_ms_p99={p99:F1}"));
@@ -117,9 +117,10 @@ public static class BusBenchmark
         return (produce, watch.Elapsed.TotalSeconds);
     }
 
-    private static async Task<(double Write, double Read, List<double> Rounds)> Sessions(BusClient client, int records, int batch, byte[] value, CancellationToken cancellationToken)
+    private static async Task<(double Write, double Read, List<double> Rounds, int Reads)> Sessions(BusClient client, int records, int batch, byte[] value, CancellationToken cancellationToken)
     {
         var rounds = new List<double>();
+        var reads = 0;
         var watch = Stopwatch.StartNew();
         await using (var writer = await client.OpenWriteAsync("bus", cancellationToken: cancellationToken))
         {
@@ -142,9 +143,10 @@ public static class BusBenchmark
                 var read = await reader.ReadAsync(batch, 0, TimeSpan.FromSeconds(5), cancellationToken);
                 if (read.Records.Count == 0) throw new TimeoutException("bus read stalled");
                 seen += read.Records.Count;
+                reads++;
                 await reader.AckAsync(read, cancellationToken);
             }
         }
-        return (write, watch.Elapsed.TotalSeconds, rounds);
+        return (write, watch.Elapsed.TotalSeconds, rounds, reads);
     }
 }

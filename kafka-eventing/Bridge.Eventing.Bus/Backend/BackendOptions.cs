@@ -44,8 +44,8 @@ public sealed record BackendOptions
     /// <summary>Most sessions the node holds at once (default: 1,024); each read session has its own consumer and thread.</summary>
     public int MaxSessions { get; init; } = 1024;
 
-    /// <summary>Most records a read session buffers ahead of its reads (default: 1,000).</summary>
-    public int ReadAheadRecords { get; init; } = 1000;
+    /// <summary>Most records a read session buffers ahead of its reads (default: 4,000).</summary>
+    public int ReadAheadRecords { get; init; } = 4000;
 
     /// <summary>Bounds of each write session's staging (default: 8 MiB, 10,000 records).</summary>
     public WriteLimits WriteLimits { get; init; } = new();
