@@ -37,7 +37,7 @@ public sealed class BusClient : IDisposable
 
     /// <summary>A read session on <paramref name="topic"/>, allocated before it returns.</summary>
     /// <param name="topic">The topic.</param>
-    /// <param name="cursor">Resume from this cursor (from <see cref="ReadSession.Cursor"/>), or null to start at <paramref name="start"/>.</param>
+    /// <param name="cursor">Resume from this cursor (from <see cref="SessionBase.Cursor"/>), or null to start at <paramref name="start"/>.</param>
     /// <param name="start">Where to start without a cursor (default: the end, as Kafka's default).</param>
     /// <param name="partitions">The partitions to read (default: all).</param>
     /// <param name="cancellationToken">Cancels the allocation.</param>
@@ -52,7 +52,7 @@ public sealed class BusClient : IDisposable
 
     /// <summary>A write session on <paramref name="topic"/>, allocated before it returns.</summary>
     /// <param name="topic">The topic.</param>
-    /// <param name="cursor">Resume the writer of this cursor (from <see cref="WriteSession.Cursor"/>), or null for a new writer.</param>
+    /// <param name="cursor">Resume the writer of this cursor (from <see cref="SessionBase.Cursor"/>), or null for a new writer.</param>
     /// <param name="cancellationToken">Cancels the allocation.</param>
     /// <exception cref="BusException">The bus refused or retries ran out.</exception>
     public async Task<WriteSession> OpenWriteAsync(string topic, byte[]? cursor = null, CancellationToken cancellationToken = default)

@@ -14,45 +14,27 @@ public sealed record ReadBatch(IReadOnlyList<BusRecord> Records, byte[] PendingC
 /// The client side of a read session, mirroring the back end's state machine: <see cref="ReadAsync"/>
 /// returns a batch and its pending cursor, <see cref="AckAsync"/> commits it, and only then does the
 /// session move on (a Read repeated before the Ack returns the same records). The session keeps its
-/// last acknowledged cursor (<see cref="Cursor"/>); when the back-end node serving it fails or
+/// last acknowledged cursor (<see cref="SessionBase.Cursor"/>); when the back-end node serving it fails or
 /// shuts down, the session allocates a new one from that cursor and carries on, so records after
 /// it are read again, never lost. Not thread-safe: one reader at a time.
 /// </summary>
-public sealed class ReadSession : IAsyncDisposable
+public sealed class ReadSession : SessionBase
 {
-    private readonly SessionCalls _calls;
-    private readonly string _topic;
     private readonly IReadOnlyList<int> _partitions;
     private readonly StartPosition _start;
-    private ByteString _cursor;
-    private string? _sessionId;
 
     internal ReadSession(SessionCalls calls, string topic, IReadOnlyList<int> partitions, StartPosition start, byte[]? cursor)
+        : base(calls, topic, cursor)
     {
-        _calls = calls;
-        _topic = topic;
         _partitions = partitions;
         _start = start;
-        _cursor = cursor is null ? ByteString.Empty : ByteString.CopyFrom(cursor);
     }
-
-    /// <summary>The topic.</summary>
-    public string Topic => _topic;
-
-    /// <summary>The last acknowledged cursor (opaque): keep it to resume later with <see cref="BusClient.OpenReadAsync"/>.</summary>
-    public byte[] Cursor => _cursor.ToByteArray();
-
-    /// <summary>The partitions the session reads (known once allocated).</summary>
-    public IReadOnlyList<int> Partitions { get; private set; } = [];
-
-    /// <summary>Times the session was allocated (1 + failovers).</summary>
-    public int Allocations { get; private set; }
 
     /// <summary>Allocates the session on the bus (done by the first Read otherwise).</summary>
     /// <exception cref="BusException">The bus refused (unknown topic, a refused token, a forged cursor) or retries ran out.</exception>
     public Task OpenAsync(CancellationToken cancellationToken = default) => RunAsync("AllocateSession", async ct =>
     {
-        await AllocateAsync(_cursor, ct);
+        await AllocateAsync(CursorToken, ct);
         return true;
     }, cancellationToken);
 
@@ -68,10 +50,10 @@ public sealed class ReadSession : IAsyncDisposable
     public Task<ReadBatch> ReadAsync(int maxRecords = 0, int maxBytes = 0, TimeSpan wait = default, CancellationToken cancellationToken = default) =>
         RunAsync("Read", async ct =>
         {
-            if (_sessionId is null) await AllocateAsync(_cursor, ct);
+            if (SessionId is null) await AllocateAsync(CursorToken, ct);
             var request = new ReadRequest
             {
-                SessionId = _sessionId!,
+                SessionId = SessionId!,
                 MaxRecords = (uint)Math.Max(0, maxRecords),
                 MaxBytes = (uint)Math.Max(0, maxBytes),
                 WaitMs = (uint)Math.Clamp(wait.TotalMilliseconds, 0, 30_000),
@@ -85,73 +67,33 @@ public sealed class ReadSession : IAsyncDisposable
     public Task AckAsync(ReadBatch batch, CancellationToken cancellationToken = default) => RunAsync("Ack", async ct =>
     {
         var pending = ByteString.CopyFrom(batch.PendingCursor);
-        if (_sessionId != batch.SessionId)
+        if (SessionId != batch.SessionId)
         {
             // The batch came from a session that has since moved: starting a new one at the batch's
             // pending cursor is the same as acknowledging it.
             await AllocateAsync(pending, ct);
             return true;
         }
-        var request = new AckRequest { SessionId = _sessionId!, Cursor = pending };
+        var request = new AckRequest { SessionId = SessionId!, Cursor = pending };
         var response = await CallAsync(ct, "Ack", request, TimeSpan.Zero, (c, o) => c.AckAsync(request, o).ResponseAsync);
-        _cursor = response.Cursor;
+        CursorToken = response.Cursor;
         return true;
     }, cancellationToken);
 
-    /// <summary>Disposes the session on the bus (best effort: an unreachable bus expires it after its idle timeout).</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_sessionId is not { } id) return;
-        _sessionId = null;
-        try
-        {
-            var request = new DisposeRequest { SessionId = id };
-            var options = await _calls.OptionsAsync(SessionCalls.Method("Dispose"), request, TimeSpan.Zero, CancellationToken.None);
-            await _calls.Client.DisposeAsync(request, options with { Deadline = DateTime.UtcNow.AddSeconds(5) });
-        }
-        catch (RpcException)
-        {
-        }
-    }
 
     private async Task AllocateAsync(ByteString cursor, CancellationToken cancellationToken)
     {
-        var request = new AllocateSessionRequest { Topic = _topic, Mode = SessionMode.Read, Cursor = cursor, Start = _start };
+        var request = new AllocateSessionRequest { Topic = Topic, Mode = SessionMode.Read, Cursor = cursor, Start = _start };
         if (cursor.IsEmpty) request.Partitions.AddRange(_partitions);
         var response = await CallAsync(cancellationToken, "AllocateSession", request, TimeSpan.Zero, (c, o) => c.AllocateSessionAsync(request, o).ResponseAsync);
-        _sessionId = response.SessionId;
-        _cursor = response.Cursor;
+        SessionId = response.SessionId;
+        CursorToken = response.Cursor;
         Partitions = response.Partitions.ToList();
         Allocations++;
     }
 
-    private async Task<T> CallAsync<T>(CancellationToken cancellationToken, string rpc, IMessage request, TimeSpan extra,
-        Func<Protocol.EventBusClient, CallOptions, Task<T>> call)
-    {
-        var options = await _calls.OptionsAsync(SessionCalls.Method(rpc), request, extra, cancellationToken);
-        try
-        {
-            return await call(_calls.Client, options);
-        }
-        catch (RpcException e) when (SessionCalls.IsMoved(e))
-        {
-            _sessionId = null; // the next attempt allocates again from the acknowledged cursor
-            throw;
-        }
-    }
 
-    private async Task<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _calls.Retry.ExecuteAsync(async ct => await step(ct), cancellationToken);
-        }
-        catch (RpcException e)
-        {
-            throw new BusException($"{operation} on {_topic}", e);
-        }
-    }
 
-    private BusRecord ToBusRecord(Record r) => new(_topic, r.Partition, r.Offset, r.Key.IsEmpty ? null : r.Key.ToByteArray(), r.Value.ToByteArray(),
+    private BusRecord ToBusRecord(Record r) => new(Topic, r.Partition, r.Offset, r.Key.IsEmpty ? null : r.Key.ToByteArray(), r.Value.ToByteArray(),
         r.SchemaId, DateTimeOffset.FromUnixTimeMilliseconds(r.TimestampMs), r.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToByteArray())).ToList());
 }

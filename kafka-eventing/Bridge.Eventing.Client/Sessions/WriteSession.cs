@@ -14,33 +14,15 @@ namespace Bridge.Eventing.Client.Sessions;
 /// (it finds, by write id, what the failed node had already published). Not thread-safe: one writer
 /// at a time.
 /// </summary>
-public sealed class WriteSession : IAsyncDisposable
+public sealed class WriteSession : SessionBase
 {
-    private readonly SessionCalls _calls;
-    private readonly string _topic;
     private readonly SortedDictionary<ulong, RepeatedRecords> _staged = [];
-    private ByteString _cursor;
-    private string? _sessionId;
     private ulong _next;
 
     internal WriteSession(SessionCalls calls, string topic, byte[]? cursor)
+        : base(calls, topic, cursor)
     {
-        _calls = calls;
-        _topic = topic;
-        _cursor = cursor is null ? ByteString.Empty : ByteString.CopyFrom(cursor);
     }
-
-    /// <summary>The topic.</summary>
-    public string Topic => _topic;
-
-    /// <summary>The writer's cursor as of the last Ack (opaque): resuming from it keeps publishing exactly once.</summary>
-    public byte[] Cursor => _cursor.ToByteArray();
-
-    /// <summary>The topic's partitions (known once allocated).</summary>
-    public IReadOnlyList<int> Partitions { get; private set; } = [];
-
-    /// <summary>Times the session was allocated (1 + failovers).</summary>
-    public int Allocations { get; private set; }
 
     /// <summary>Allocates the session on the bus (done by the first Write otherwise).</summary>
     /// <exception cref="BusException">The bus refused or retries ran out.</exception>
@@ -56,12 +38,12 @@ public sealed class WriteSession : IAsyncDisposable
     public async Task<ulong> WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(records.Count);
-        if (_sessionId is null && _next == 0) await OpenAsync(cancellationToken);
+        if (SessionId is null && _next == 0) await OpenAsync(cancellationToken);
         var sequence = _next;
         var batch = new RepeatedRecords(records.Select(ToRecord));
         await RunAsync("Write", async ct =>
         {
-            if (_sessionId is null) await AllocateAsync(ct);
+            if (SessionId is null) await AllocateAsync(ct);
             await StageAsync(sequence, batch, ct);
             return true;
         }, cancellationToken);
@@ -75,10 +57,10 @@ public sealed class WriteSession : IAsyncDisposable
     /// <exception cref="BusException">The bus refused or retries ran out; the batches stay staged, and a later Ack retries them.</exception>
     public Task<IReadOnlyList<PublishResult>> AckAsync(ulong sequence, CancellationToken cancellationToken = default) => RunAsync("Ack", async ct =>
     {
-        if (_sessionId is null) await AllocateAsync(ct);
-        var request = new AckRequest { SessionId = _sessionId!, Sequence = sequence };
-        var response = await CallAsync(ct, "Ack", request, (c, o) => c.AckAsync(request, o).ResponseAsync);
-        _cursor = response.Cursor;
+        if (SessionId is null) await AllocateAsync(ct);
+        var request = new AckRequest { SessionId = SessionId!, Sequence = sequence };
+        var response = await CallAsync(ct, "Ack", request, TimeSpan.Zero, (c, o) => c.AckAsync(request, o).ResponseAsync);
+        CursorToken = response.Cursor;
         var count = _staged.Where(kv => kv.Key <= sequence).Sum(kv => kv.Value.Count);
         foreach (var acked in _staged.Keys.Where(s => s <= sequence).ToList()) _staged.Remove(acked);
         return response.Spilled
@@ -86,29 +68,14 @@ public sealed class WriteSession : IAsyncDisposable
             : (IReadOnlyList<PublishResult>)response.Offsets.Select(o => new PublishResult(o.Partition, o.Offset, false)).ToList();
     }, cancellationToken);
 
-    /// <summary>Disposes the session on the bus (best effort). Staged batches not acknowledged are dropped.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_sessionId is not { } id) return;
-        _sessionId = null;
-        try
-        {
-            var request = new DisposeRequest { SessionId = id };
-            var options = await _calls.OptionsAsync(SessionCalls.Method("Dispose"), request, TimeSpan.Zero, CancellationToken.None);
-            await _calls.Client.DisposeAsync(request, options with { Deadline = DateTime.UtcNow.AddSeconds(5) });
-        }
-        catch (RpcException)
-        {
-        }
-    }
 
     /// <summary>Allocates from the cursor and stages again every batch not yet acknowledged, under its sequence.</summary>
     private async Task AllocateAsync(CancellationToken cancellationToken)
     {
-        var request = new AllocateSessionRequest { Topic = _topic, Mode = SessionMode.Write, Cursor = _cursor };
-        var response = await CallAsync(cancellationToken, "AllocateSession", request, (c, o) => c.AllocateSessionAsync(request, o).ResponseAsync);
-        _sessionId = response.SessionId;
-        _cursor = response.Cursor;
+        var request = new AllocateSessionRequest { Topic = Topic, Mode = SessionMode.Write, Cursor = CursorToken };
+        var response = await CallAsync(cancellationToken, "AllocateSession", request, TimeSpan.Zero, (c, o) => c.AllocateSessionAsync(request, o).ResponseAsync);
+        SessionId = response.SessionId;
+        CursorToken = response.Cursor;
         Partitions = response.Partitions.ToList();
         Allocations++;
         var expected = _staged.Count > 0 ? _staged.Keys.First() : (_next == 0 ? response.NextSequence : _next);
@@ -120,36 +87,12 @@ public sealed class WriteSession : IAsyncDisposable
 
     private async Task StageAsync(ulong sequence, RepeatedRecords batch, CancellationToken cancellationToken)
     {
-        var request = new WriteRequest { SessionId = _sessionId!, Sequence = sequence };
+        var request = new WriteRequest { SessionId = SessionId!, Sequence = sequence };
         request.Records.AddRange(batch);
-        await CallAsync(cancellationToken, "Write", request, (c, o) => c.WriteAsync(request, o).ResponseAsync);
+        await CallAsync(cancellationToken, "Write", request, TimeSpan.Zero, (c, o) => c.WriteAsync(request, o).ResponseAsync);
     }
 
-    private async Task<T> CallAsync<T>(CancellationToken cancellationToken, string rpc, IMessage request, Func<Protocol.EventBusClient, CallOptions, Task<T>> call)
-    {
-        var options = await _calls.OptionsAsync(SessionCalls.Method(rpc), request, TimeSpan.Zero, cancellationToken);
-        try
-        {
-            return await call(_calls.Client, options);
-        }
-        catch (RpcException e) when (SessionCalls.IsMoved(e))
-        {
-            _sessionId = null;
-            throw;
-        }
-    }
 
-    private async Task<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _calls.Retry.ExecuteAsync(async ct => await step(ct), cancellationToken);
-        }
-        catch (RpcException e)
-        {
-            throw new BusException($"{operation} on {_topic}", e);
-        }
-    }
 
     private static Record ToRecord(OutgoingRecord r)
     {
