@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
@@ -63,7 +62,7 @@ internal static class EventsCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var client = Client(parse.GetValue(bus)!, parse.GetValue(token));
-            var schemas = new SchemaCache(new SchemaRegistryClient(new Uri(parse.GetValue(registry)!)));
+            var schemas = new SchemaRegistryClient(new Uri(parse.GetValue(registry)!)); // caches schemas by id
             var json = new AvroJsonWriter(new AvroJsonOptions { UnionMode = JsonUnionMode.Untagged });
             var left = parse.GetValue(count);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -179,7 +178,7 @@ internal static class EventsCommand
     });
 
     /// <summary>One JSON line: where the record is, its key, schema id and value.</summary>
-    private static async Task<string> FormatAsync(BusRecord record, SchemaCache schemas, AvroJsonWriter json, CancellationToken cancellationToken)
+    private static async Task<string> FormatAsync(BusRecord record, SchemaRegistryClient schemas, AvroJsonWriter json, CancellationToken cancellationToken)
     {
         var line = new JsonObject
         {
@@ -192,7 +191,7 @@ internal static class EventsCommand
         };
         try
         {
-            var schema = await schemas.GetAsync(record.SchemaId, cancellationToken);
+            var schema = await schemas.GetSchemaAsync(record.SchemaId, cancellationToken);
             ConfluentFraming.ReadHeader(record.Value, out var body);
             line["value"] = JsonNode.Parse(json.Write(schema, new DatumReader(schema).Read(body)));
         }
@@ -209,19 +208,5 @@ internal static class EventsCommand
         using var document = JsonDocument.Parse(line);
         if (!document.RootElement.TryGetProperty(field, out var value)) throw new FormatException($"no field '{field}' for the key");
         return Encoding.UTF8.GetBytes(value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText());
-    }
-
-    /// <summary>Writer schemas by registry id, fetched once each.</summary>
-    private sealed class SchemaCache(SchemaRegistryClient registry)
-    {
-        private readonly ConcurrentDictionary<int, AvroSchema> _schemas = new();
-
-        public async Task<AvroSchema> GetAsync(int id, CancellationToken cancellationToken)
-        {
-            if (_schemas.TryGetValue(id, out var schema)) return schema;
-            schema = await registry.GetSchemaAsync(id, cancellationToken);
-            _schemas[id] = schema;
-            return schema;
-        }
     }
 }

@@ -166,18 +166,32 @@ public sealed class DatumWriter
 
     private static void WriteEnum(EnumSchema schema, object? datum, AvroBinaryWriter writer)
     {
+        writer.WriteInt(schema.IndexOf(EnumSymbol(schema, datum)));
+    }
+
+    private static void WriteFixed(FixedSchema schema, object? datum, AvroBinaryWriter writer)
+    {
+        writer.WriteFixed(FixedBytes(schema, datum));
+    }
+
+    /// <summary>The symbol <paramref name="datum"/> (a <see cref="GenericEnum"/> of this enum, or a string) stands for, checked
+    /// against <paramref name="schema"/>; shared with the JSON writer.</summary>
+    /// <exception cref="AvroEncodeException">Not an enum value, or not one of the schema's symbols.</exception>
+    internal static string EnumSymbol(EnumSchema schema, object? datum)
+    {
         var symbol = datum switch
         {
             GenericEnum e when e.Schema.FullName == schema.FullName => e.Symbol,
             string s => s,
             _ => throw Mismatch($"a symbol of enum {schema.FullName}", datum),
         };
-        var index = schema.IndexOf(symbol);
-        if (index < 0) throw new AvroEncodeException("", $"'{symbol}' is not a symbol of enum {schema.FullName}");
-        writer.WriteInt(index);
+        return schema.IndexOf(symbol) >= 0 ? symbol : throw new AvroEncodeException("", $"'{symbol}' is not a symbol of enum {schema.FullName}");
     }
 
-    private static void WriteFixed(FixedSchema schema, object? datum, AvroBinaryWriter writer)
+    /// <summary>The bytes of <paramref name="datum"/> (a <see cref="GenericFixed"/> of this fixed, or a byte array) of exactly the
+    /// schema's size; shared with the JSON writer.</summary>
+    /// <exception cref="AvroEncodeException">Not fixed bytes, or the wrong size.</exception>
+    internal static byte[] FixedBytes(FixedSchema schema, object? datum)
     {
         var bytes = datum switch
         {
@@ -185,9 +199,7 @@ public sealed class DatumWriter
             byte[] b => b,
             _ => throw Mismatch($"a fixed {schema.FullName} ({schema.Size} bytes)", datum),
         };
-        if (bytes.Length != schema.Size)
-            throw new AvroEncodeException("", $"fixed {schema.FullName} holds {schema.Size} bytes, not {bytes.Length}");
-        writer.WriteFixed(bytes);
+        return bytes.Length == schema.Size ? bytes : throw new AvroEncodeException("", $"fixed {schema.FullName} holds {schema.Size} bytes, not {bytes.Length}");
     }
 
     private static AvroEncodeException Mismatch(string expected, object? datum) =>

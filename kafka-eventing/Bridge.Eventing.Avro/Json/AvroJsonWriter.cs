@@ -207,27 +207,12 @@ public sealed class AvroJsonWriter
 
     private static void WriteEnum(EnumSchema schema, object? datum, Utf8JsonWriter output)
     {
-        var symbol = datum switch
-        {
-            GenericEnum e when e.Schema.FullName == schema.FullName => e.Symbol,
-            string s => s,
-            _ => throw Mismatch($"a symbol of enum {schema.FullName}", datum),
-        };
-        if (schema.IndexOf(symbol) < 0) throw new AvroEncodeException("", $"'{symbol}' is not a symbol of enum {schema.FullName}");
-        output.WriteStringValue(symbol);
+        output.WriteStringValue(DatumWriter.EnumSymbol(schema, datum));
     }
 
     private static void WriteFixed(FixedSchema schema, object? datum, Utf8JsonWriter output)
     {
-        var bytes = datum switch
-        {
-            GenericFixed f when f.Schema.FullName == schema.FullName => f.Value,
-            byte[] b => b,
-            _ => throw Mismatch($"a fixed {schema.FullName} ({schema.Size} bytes)", datum),
-        };
-        if (bytes.Length != schema.Size)
-            throw new AvroEncodeException("", $"fixed {schema.FullName} holds {schema.Size} bytes, not {bytes.Length}");
-        output.WriteStringValue(Encoding.Latin1.GetString(bytes));
+        output.WriteStringValue(Encoding.Latin1.GetString(DatumWriter.FixedBytes(schema, datum)));
     }
 
     private static AvroEncodeException Mismatch(string expected, object? datum) =>

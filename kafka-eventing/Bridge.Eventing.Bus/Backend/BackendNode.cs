@@ -23,7 +23,6 @@ public sealed partial class BackendNode : IAsyncDisposable
     private readonly BackendOptions _options;
     private readonly NodeKafka _kafka;
     private readonly ConcurrentDictionary<string, BusSession> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<int, bool> _knownSchemas = new();
     private readonly InFlightPublishes _publishes = new();
     private readonly ITimer _reaper;
     private readonly CancellationTokenSource _stopping = new();
@@ -232,9 +231,9 @@ public sealed partial class BackendNode : IAsyncDisposable
         return response;
     }
 
+    /// <summary>Refuses a schema id the registry does not have (the client caches the ones it has).</summary>
     private async Task RequireRegisteredAsync(SchemaRegistryClient registry, int id, CancellationToken cancellationToken)
     {
-        if (_knownSchemas.ContainsKey(id)) return;
         try
         {
             await registry.GetSchemaAsync(id, cancellationToken);
@@ -247,7 +246,6 @@ public sealed partial class BackendNode : IAsyncDisposable
         {
             throw BusReason.Error(StatusCode.Unavailable, BusReason.Registry, $"schema registry: {e.Message}");
         }
-        _knownSchemas[id] = true;
     }
 
     private T Find<T>(string sessionId) where T : BusSession

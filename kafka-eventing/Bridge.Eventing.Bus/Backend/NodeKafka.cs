@@ -21,7 +21,7 @@ internal sealed class NodeKafka : IDisposable
     private readonly IAdminClient _admin;
     private readonly IConsumer<byte[]?, byte[]?> _watermarks;
     private readonly Lock _watermarksLock = new();
-    private readonly ConcurrentDictionary<(string Topic, int Partition), long> _knownEnds = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<int, long>> _knownEnds = new(StringComparer.Ordinal);
 
     public NodeKafka(string bootstrapServers, string nodeId, TimeSpan timeout)
     {
@@ -114,11 +114,12 @@ internal sealed class NodeKafka : IDisposable
 
     /// <summary>Notes that <paramref name="partition"/> of <paramref name="topic"/> holds a record at <paramref name="offset"/>.</summary>
     public void Landed(string topic, int partition, long offset) =>
-        _knownEnds.AddOrUpdate((topic, partition), offset + 1, (_, current) => Math.Max(current, offset + 1));
+        _knownEnds.GetOrAdd(topic, _ => new ConcurrentDictionary<int, long>())
+            .AddOrUpdate(partition, offset + 1, (_, current) => Math.Max(current, offset + 1));
 
     /// <summary>Partition → an offset each partition of <paramref name="topic"/> has reached, as far as this node has seen.</summary>
     public IReadOnlyDictionary<int, long> KnownEnds(string topic) =>
-        _knownEnds.Where(kv => kv.Key.Topic == topic).ToDictionary(kv => kv.Key.Partition, kv => kv.Value);
+        _knownEnds.TryGetValue(topic, out var ends) ? ends : new Dictionary<int, long>();
 
     public void Dispose()
     {

@@ -42,8 +42,8 @@ public sealed class TopicPolicies
         Default = @default;
         foreach (var (pattern, policy) in rules)
         {
-            if (pattern.Length == 0 || pattern.IndexOf('*') is var star && star >= 0 && star != pattern.Length - 1)
-                throw new ArgumentException($"topic pattern '{pattern}': a topic name, or a prefix ending in '*'");
+            if (PatternProblem(pattern) is { } problem) throw new ArgumentException(problem);
+            var star = pattern.IndexOf('*');
             if (star < 0) _exact[pattern] = policy;
             else _prefixes.Add((pattern[..^1], policy));
         }
@@ -85,16 +85,15 @@ public sealed class TopicPolicies
                     _ => throw new FormatException($"topic policy '{spec}': unknown flag '{flag}' (encrypt, plaintext, token, signature, tls, sensitive)"),
                 };
             }
-            try
-            {
-                rules.Add(new(spec[..eq].Trim(), policy));
-                _ = new TopicPolicies([rules[^1]], policy);
-            }
-            catch (ArgumentException e)
-            {
-                throw new FormatException(e.Message);
-            }
+            var pattern = spec[..eq].Trim();
+            if (PatternProblem(pattern) is { } problem) throw new FormatException(problem);
+            rules.Add(new(pattern, policy));
         }
         return new TopicPolicies(rules, new TopicPolicy());
     }
+
+    private static string? PatternProblem(string pattern) =>
+        pattern.Length == 0 || (pattern.IndexOf('*') is var star and >= 0 && star != pattern.Length - 1)
+            ? $"topic pattern '{pattern}': a topic name, or a prefix ending in '*'"
+            : null;
 }

@@ -16,7 +16,7 @@ namespace Bridge.Eventing.Client.Sessions;
 /// </summary>
 public sealed class WriteSession : SessionBase
 {
-    private readonly SortedDictionary<ulong, RepeatedRecords> _staged = [];
+    private readonly SortedDictionary<ulong, List<Record>> _staged = [];
     private ulong _next;
 
     internal WriteSession(SessionCalls calls, string topic, byte[]? cursor)
@@ -40,7 +40,7 @@ public sealed class WriteSession : SessionBase
         ArgumentOutOfRangeException.ThrowIfZero(records.Count);
         if (SessionId is null && _next == 0) await OpenAsync(cancellationToken);
         var sequence = _next;
-        var batch = new RepeatedRecords(records.Select(ToRecord));
+        var batch = records.Select(ToRecord).ToList();
         await RunAsync("Write", async ct =>
         {
             if (SessionId is null) await AllocateAsync(ct);
@@ -85,7 +85,7 @@ public sealed class WriteSession : SessionBase
         foreach (var (sequence, batch) in _staged) await StageAsync(sequence, batch, cancellationToken);
     }
 
-    private async Task StageAsync(ulong sequence, RepeatedRecords batch, CancellationToken cancellationToken)
+    private async Task StageAsync(ulong sequence, List<Record> batch, CancellationToken cancellationToken)
     {
         var request = new WriteRequest { SessionId = SessionId!, Sequence = sequence };
         request.Records.AddRange(batch);
@@ -104,5 +104,4 @@ public sealed class WriteSession : SessionBase
         return record;
     }
 
-    private sealed class RepeatedRecords(IEnumerable<Record> records) : List<Record>(records);
 }
