@@ -55,6 +55,9 @@ internal static class UpBus
             {
                 await publisher.RunAsync(new KernelEventSource(master, loggerFactory: logs), stop.Token);
             }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
             catch (Exception e) when (!stop.IsCancellationRequested)
             {
                 logs.CreateLogger("bridge.up").LogError(e, "kernel events are no longer published on the bus");

@@ -106,8 +106,9 @@ public sealed class BusPublisher : IAsyncDisposable
                 var results = await _session.AckAsync(sequence);
                 for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
             }
-            catch (Exception e) when (e is BusException or InvalidOperationException)
+            catch (Exception e)
             {
+                // Whatever ends the round ends the publisher: no record is left waiting on a task that never completes.
                 _fault = e;
                 _queue.Writer.TryComplete(e);
                 foreach (var pending in batch) pending.Done.TrySetException(e);
