@@ -196,7 +196,7 @@ public sealed partial class BackendNode : IAsyncDisposable
                 throw RequestValidation.Invalid($"partitions: {missing} is not a partition of topic '{request.Topic}' (0-{partitions.Count - 1})");
             positions = await _kafka.WatermarksAsync(request.Topic, wanted, high: request.Start != StartPosition.Earliest);
         }
-        var ahead = new ReadAhead(_kafka.ConsumerConfig(), request.Topic, positions, _options.ReadAheadRecords, _logger);
+        var ahead = new ReadAhead(_kafka.ConsumerConfig(), request.Topic, positions, _options.ReadAhead, _logger);
         return new ReadSession(request.SessionId, new ReadCursor(request.Topic, positions), ahead, _options.Cipher, _options.Cursors, _options.TimeProvider);
     }
 

@@ -44,8 +44,8 @@ public sealed record BackendOptions
     /// <summary>Most sessions the node holds at once (default: 1,024); each read session has its own consumer and thread.</summary>
     public int MaxSessions { get; init; } = 1024;
 
-    /// <summary>Most records a read session buffers ahead of its reads (default: 4,000).</summary>
-    public int ReadAheadRecords { get; init; } = 4000;
+    /// <summary>How much each read session buffers ahead of its reads (default: 4,000 records, 4 MiB).</summary>
+    public ReadAheadLimits ReadAhead { get; init; } = new();
 
     /// <summary>Bounds of each write session's staging (default: 8 MiB, 10,000 records).</summary>
     public WriteLimits WriteLimits { get; init; } = new();
@@ -56,3 +56,8 @@ public sealed record BackendOptions
     /// <summary>Where the node logs (default: nowhere).</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 }
+
+/// <summary>How much a read session buffers ahead of its reads; past either bound its consumer pauses.</summary>
+/// <param name="Records">Most records (at least 1; default: 4,000).</param>
+/// <param name="Bytes">Most key+value bytes (at least 1; default: 4 MiB); the record that crosses it is kept.</param>
+public sealed record ReadAheadLimits(int Records = 4000, long Bytes = 4L << 20);

@@ -60,11 +60,20 @@ internal sealed class NodeKafka : IDisposable
         EnableAutoOffsetStore = false,
         AutoOffsetReset = AutoOffsetReset.Earliest,
         FetchWaitMaxMs = 50,
-        // librdkafka's own read-ahead, per partition: bounded, so a session's buffers stay bounded.
-        QueuedMaxMessagesKbytes = 4096,
-        // When that queue is full librdkafka pauses fetching for this long (fetch.error.backoff.ms before
-        // 2.1's fetch.queue.backoff.ms; Debian's 2.0.2 uses it). At its default, 500 ms, a session read
-        // at ~16,000 records/s (bridge bench bus); at 10 ms the read-ahead keeps up.
+        // librdkafka's own queue in front of the read-ahead, per partition. Debian's librdkafka 2.0.2
+        // stops fetching when this queue is full (queued.min.messages or queued.max.messages.kbytes)
+        // and looks again only on its broker thread's one-second timer, not when the queue drains
+        // (2.1 added fetch.queue.backoff.ms for that). A queue that drains in under a second stalls
+        // the session for the rest of it: at 4 MiB a session read ~60,000 records/s of 100 bytes,
+        // with a ~1 s stall every 4 MiB; at the default 100,000 messages, ~120,000 records/s with a
+        // ~0.6 s stall every 120,000 (bridge bench bus --records 1000000). Bound by bytes alone at
+        // 32 MiB, more than a second of reading, the timer comes round before the queue runs dry
+        // (~190,000 records/s, no stalls). The cost: a session whose reader lags holds up to 32 MiB
+        // of payload per partition here, plus librdkafka's bookkeeping per message.
+        QueuedMaxMessagesKbytes = 32 * 1024,
+        QueuedMinMessages = 10_000_000,
+        // When the queue is full 2.0.2 also pauses fetching for fetch.error.backoff.ms (default
+        // 500 ms); 10 ms.
         FetchErrorBackoffMs = 10,
     };
 

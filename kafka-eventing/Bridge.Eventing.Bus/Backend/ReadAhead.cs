@@ -7,44 +7,56 @@ namespace Bridge.Eventing.Bus.Backend;
 /// <summary>
 /// A read session's read-ahead buffer: its own consumer, assigned the session's partitions at its
 /// committed positions, pumped by a dedicated thread (Confluent.Kafka's Consume blocks) into a
-/// bounded buffer. When the buffer is full the pump stops consuming, and librdkafka's own queue
-/// (1 MiB per partition, <see cref="NodeKafka.ConsumerConfig"/>) stops fetching: back-pressure
+/// buffer bounded in records and in key+value bytes (<see cref="ReadAheadLimits"/>). When the
+/// buffer is full the pump waits until reads drain it to half; meanwhile librdkafka's own bounded
+/// queue fills and it stops fetching (<see cref="NodeKafka.ConsumerConfig"/>): back-pressure
 /// reaches the broker. Records come out in offset order per partition.
 /// </summary>
 internal sealed class ReadAhead : IDisposable
 {
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
-    private readonly Channel<ConsumeResult<byte[]?, byte[]?>> _buffer;
+    private readonly Channel<ConsumeResult<byte[]?, byte[]?>> _buffer = Channel.CreateUnbounded<ConsumeResult<byte[]?, byte[]?>>(
+        new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
+    private readonly ReadAheadLimits _limits;
+    private readonly ManualResetEventSlim _drained = new(false);
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _pump;
     private readonly ILogger _logger;
+    private int _records;
+    private long _bytes;
 
     /// <summary>Starts reading <paramref name="topic"/> at <paramref name="positions"/> (partition → next offset).</summary>
     /// <param name="config">The consumer's configuration.</param>
     /// <param name="topic">The topic.</param>
     /// <param name="positions">Partition → next offset to read.</param>
-    /// <param name="capacity">Most records buffered (at least 1).</param>
+    /// <param name="limits">How much the buffer holds before the pump pauses.</param>
     /// <param name="logger">Where consume errors go.</param>
-    public ReadAhead(ConsumerConfig config, string topic, IReadOnlyDictionary<int, long> positions, int capacity, ILogger logger)
+    public ReadAhead(ConsumerConfig config, string topic, IReadOnlyDictionary<int, long> positions, ReadAheadLimits limits, ILogger logger)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.Records, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.Bytes, 1);
         _logger = logger;
-        _buffer = Channel.CreateBounded<ConsumeResult<byte[]?, byte[]?>>(new BoundedChannelOptions(Math.Max(1, capacity))
-        {
-            SingleWriter = true,
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _limits = limits;
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
         _consumer.Assign(positions.Select(p => new TopicPartitionOffset(topic, p.Key, p.Value)));
         _pump = new Thread(Pump) { IsBackground = true, Name = $"bus-read {topic}" };
         _pump.Start();
     }
 
+    /// <summary>Records buffered now.</summary>
+    public int BufferedRecords => Volatile.Read(ref _records);
+
     /// <summary>The next buffered record without taking it, or false when none is buffered.</summary>
     public bool TryPeek(out ConsumeResult<byte[]?, byte[]?> record) => _buffer.Reader.TryPeek(out record!);
 
     /// <summary>Takes the record <see cref="TryPeek"/> returned.</summary>
-    public void Take() => _buffer.Reader.TryRead(out _);
+    public void Take()
+    {
+        if (!_buffer.Reader.TryRead(out var taken)) return;
+        var records = Interlocked.Decrement(ref _records);
+        var bytes = Interlocked.Add(ref _bytes, -Size(taken));
+        if (records <= _limits.Records / 2 && bytes <= _limits.Bytes / 2) _drained.Set();
+    }
 
     /// <summary>Waits up to <paramref name="wait"/> for a record to be buffered.</summary>
     /// <returns>True when one is buffered.</returns>
@@ -64,6 +76,8 @@ internal sealed class ReadAhead : IDisposable
         }
     }
 
+    private bool Full => Volatile.Read(ref _records) >= _limits.Records || Interlocked.Read(ref _bytes) >= _limits.Bytes;
+
     private void Pump()
     {
         var stop = _stop.Token;
@@ -71,10 +85,18 @@ internal sealed class ReadAhead : IDisposable
         {
             try
             {
+                if (Full)
+                {
+                    // Blocks this thread until reads drain the buffer to half: that is the back-pressure.
+                    _drained.Reset();
+                    if (Full) _drained.Wait(stop);
+                    continue;
+                }
                 var result = _consumer.Consume(stop);
                 if (result?.Message is null) continue;
-                // Blocks this thread while the buffer is full: that is the back-pressure.
-                _buffer.Writer.WriteAsync(result, stop).AsTask().GetAwaiter().GetResult();
+                Interlocked.Increment(ref _records);
+                Interlocked.Add(ref _bytes, Size(result));
+                _buffer.Writer.TryWrite(result);
             }
             catch (OperationCanceledException)
             {
@@ -90,11 +112,15 @@ internal sealed class ReadAhead : IDisposable
         }
     }
 
+    private static long Size(ConsumeResult<byte[]?, byte[]?> result) =>
+        (result.Message.Key?.Length ?? 0) + (result.Message.Value?.Length ?? 0);
+
     public void Dispose()
     {
         _stop.Cancel();
         _pump.Join();
         _consumer.Dispose();
         _stop.Dispose();
+        _drained.Dispose();
     }
 }

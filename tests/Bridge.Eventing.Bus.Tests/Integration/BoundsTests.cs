@@ -8,11 +8,13 @@ using Bridge.Eventing.Security;
 using Bridge.Eventing.V1;
 using Bridge.Rpc;
 using Bridge.Testing;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
 using Google.Protobuf;
 
 namespace Bridge.Eventing.Bus.Tests.Integration;
 
-/// <summary>Idle timeouts (on an injected clock) and the bounds that give back-pressure: staging, read sizes, the publisher's queue.</summary>
+/// <summary>Idle timeouts (on an injected clock) and the bounds that give back-pressure: staging, read sizes, the read-ahead, the publisher's queue.</summary>
 public sealed class BoundsTests
 {
     [Fact]
@@ -82,6 +84,33 @@ public sealed class BoundsTests
             await session.AckAsync(batch);
         }
         Assert.Equal(200, total);
+    }
+
+    [Fact]
+    public async Task The_Read_Ahead_Fills_To_Its_Bound_And_Refills_As_Reads_Drain_It()
+    {
+        await using var bus = await BusHarness.StartAsync();
+        await bus.CreateTopicAsync("ahead");
+        using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = bus.BootstrapServers }).Build())
+        {
+            for (var i = 0; i < 300; i++) producer.Produce("ahead", new Message<byte[]?, byte[]?> { Value = new byte[100] });
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+        using var node = new NodeKafka(bus.BootstrapServers, "ahead-test", TimeSpan.FromSeconds(10));
+        // 2,000 bytes of 100-byte values: the byte bound (20 records) is reached before the record bound.
+        using var ahead = new ReadAhead(node.ConsumerConfig(), "ahead", new Dictionary<int, long> { [0] = 0 }, new ReadAheadLimits(Records: 50, Bytes: 2000), NullLogger.Instance);
+        await Wait.UntilAsync(() => ahead.BufferedRecords == 20, "the read-ahead to fill to its byte bound");
+
+        var offsets = new List<long>();
+        while (offsets.Count < 300)
+        {
+            Assert.InRange(ahead.BufferedRecords, 0, 20);
+            Assert.True(await ahead.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System, CancellationToken.None), "a record within 10 s");
+            Assert.True(ahead.TryPeek(out var next));
+            offsets.Add(next.Offset.Value);
+            ahead.Take();
+        }
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => (long)i), offsets);
     }
 
     [Fact]
