@@ -33,3 +33,15 @@ public sealed record OutgoingRecord(byte[]? Key, byte[] Value)
 /// <param name="Spilled">The back-end node shut down before Kafka confirmed it: it is on the node's disk and
 /// will be published, exactly once, when the node starts again (acknowledged all the same).</param>
 public readonly record struct PublishResult(int Partition, long Offset, bool Spilled);
+
+/// <summary>A record read from the bus with its key and value deserialized (<see cref="BusClient.ConsumeAsync{TKey, TValue}"/>).</summary>
+/// <param name="Topic">Its topic.</param>
+/// <param name="Partition">Its partition.</param>
+/// <param name="Offset">Its offset in the partition.</param>
+/// <param name="Key">Its key, from the key deserializer (which got null for a record without a key).</param>
+/// <param name="Value">Its value, from the value deserializer.</param>
+/// <param name="SchemaId">The registry id of the value's writer schema (from the Confluent framing; 0 when not framed).</param>
+/// <param name="Timestamp">Its Kafka timestamp.</param>
+/// <param name="Headers">Its headers, in order (the bus's <c>bridge-write-id</c> included).</param>
+public sealed record BusEvent<TKey, TValue>(string Topic, int Partition, long Offset, TKey Key, TValue Value, int SchemaId,
+    DateTimeOffset Timestamp, IReadOnlyList<KeyValuePair<string, byte[]>> Headers);

@@ -1,38 +1,53 @@
-using System.Buffers;
-using System.Text;
-using Bridge.Eventing.Avro.Codec;
-using Bridge.Eventing.Avro.Framing;
 using Bridge.Eventing.Client;
 using Bridge.Eventing.Client.Publishing;
 using Bridge.Eventing.Schemas.Client;
+using Bridge.Eventing.Schemas.Serdes;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.Eventing.KernelEvents;
 
 /// <summary>
 /// Publishes a master's cluster events on the bus: registers each topic's schema under its subject
-/// (<c>bridge.tasks-value</c>, ...), then sends every <see cref="KernelEvent"/> from a
-/// <see cref="KernelEventSource"/> as Avro in the Confluent wire format, keyed by entity id, through
-/// one <see cref="BusPublisher"/> per topic. Sends are not awaited one by one (the publishers batch
-/// them, with back-pressure); a send the bus refuses is logged and the stream goes on.
+/// (<c>bridge.tasks-value</c>, ...), then sends every <see cref="KernelEvent"/> through one typed
+/// <see cref="BusPublisher{TKey, TValue}"/> per topic, keyed by entity id (UTF-8), its value written
+/// by the registry's Avro serializer over the topic's schema (<see cref="AvroSerdes.GenericSerializer"/>:
+/// the Confluent wire format with the registered id). Sends are not awaited one by one (the
+/// publishers batch them, with back-pressure); a send the bus refuses, or an event that does not
+/// fit its schema, is logged and the stream goes on.
 /// </summary>
 public sealed partial class KernelEventPublisher(BusClient bus, SchemaRegistryClient registry, ILogger<KernelEventPublisher> logger)
 {
     /// <summary>Registers the schemas, then publishes the events of <paramref name="source"/> until cancelled.</summary>
     /// <exception cref="SchemaRegistryException">The registry refused a schema (an incompatible change).</exception>
     /// <exception cref="HttpRequestException">The registry is unreachable.</exception>
-    public async Task RunAsync(KernelEventSource source, CancellationToken cancellationToken)
+    public Task RunAsync(KernelEventSource source, CancellationToken cancellationToken) =>
+        RunAsync(source.ReadAllAsync(cancellationToken), cancellationToken);
+
+    /// <summary>Registers the schemas, then publishes <paramref name="events"/> until they end or <paramref name="cancellationToken"/> fires.</summary>
+    /// <exception cref="SchemaRegistryException">The registry refused a schema (an incompatible change).</exception>
+    /// <exception cref="HttpRequestException">The registry is unreachable.</exception>
+    public async Task RunAsync(IAsyncEnumerable<KernelEvent> events, CancellationToken cancellationToken)
     {
-        var ids = new Dictionary<string, int>();
+        // Registered up front so that an incompatible schema fails the start, not the first event of its
+        // topic; the serializers then find the ids in the registry client's cache.
         foreach (var topic in KernelEventTopics.All)
-            ids[topic] = await registry.RegisterAsync(KernelEventTopics.Subject(topic), KernelEventSchemas.ForTopic(topic), cancellationToken);
-        var publishers = KernelEventTopics.All.ToDictionary(t => t, t => bus.CreatePublisher(t, new PublisherOptions { MaxBatchRecords = 200 }));
+            await registry.RegisterAsync(KernelEventTopics.Subject(topic), KernelEventSchemas.ForTopic(topic), cancellationToken);
+        var publishers = KernelEventTopics.All.ToDictionary(t => t, t => bus.CreatePublisher<string, object?>(
+            t, AvroSerdes.GenericSerializer(registry, KernelEventSchemas.ForTopic(t)), options: new PublisherOptions { MaxBatchRecords = 200 }));
         try
         {
-            await foreach (var e in source.ReadAllAsync(cancellationToken))
+            await foreach (var e in events.WithCancellation(cancellationToken))
             {
-                var value = Encode(ids[e.Topic], e);
-                var ack = await publishers[e.Topic].SendAsync(new OutgoingRecord(Encoding.UTF8.GetBytes(e.Key), value), cancellationToken);
+                Task<PublishResult> ack;
+                try
+                {
+                    ack = await publishers[e.Topic].SendAsync(e.Key, e.Value, cancellationToken);
+                }
+                catch (BusSerializationException error)
+                {
+                    LogRefused(e.Topic, e.Key, error.Message);
+                    continue;
+                }
                 _ = ack.ContinueWith(t => LogRefused(e.Topic, e.Key, t.Exception!.GetBaseException().Message),
                     CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
@@ -46,15 +61,6 @@ public sealed partial class KernelEventPublisher(BusClient bus, SchemaRegistryCl
         }
     }
 
-    /// <summary>The Confluent-framed Avro value of <paramref name="e"/> under schema id <paramref name="schemaId"/>.</summary>
-    public static byte[] Encode(int schemaId, KernelEvent e)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        ConfluentFraming.WriteHeader(buffer, schemaId);
-        new DatumWriter(e.Schema).Write(e.Value, buffer);
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "the bus refused a {Topic} event for {Key}: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "a {Topic} event for {Key} was not published: {Error}")]
     private partial void LogRefused(string topic, string key, string error);
 }

@@ -32,6 +32,7 @@ public sealed class ReadSession : SessionBase
 
     /// <summary>Allocates the session on the bus (done by the first Read otherwise).</summary>
     /// <exception cref="BusException">The bus refused (unknown topic, a refused token, a forged cursor) or retries ran out.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
     public Task OpenAsync(CancellationToken cancellationToken = default) => RunAsync("AllocateSession", async ct =>
     {
         await AllocateAsync(CursorToken, ct);
@@ -47,6 +48,7 @@ public sealed class ReadSession : SessionBase
     /// <param name="wait">How long to wait for a first record (at most 30 s).</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="BusException">The bus refused, or retries ran out.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
     public Task<ReadBatch> ReadAsync(int maxRecords = 0, int maxBytes = 0, TimeSpan wait = default, CancellationToken cancellationToken = default) =>
         RunAsync("Read", async ct =>
         {
@@ -64,6 +66,7 @@ public sealed class ReadSession : SessionBase
 
     /// <summary>Acknowledges <paramref name="batch"/>: the session moves past it. Acknowledging it again does nothing.</summary>
     /// <exception cref="BusException">The bus refused (the batch is not this session's latest), or retries ran out.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
     public Task AckAsync(ReadBatch batch, CancellationToken cancellationToken = default) => RunAsync("Ack", async ct =>
     {
         var pending = ByteString.CopyFrom(batch.PendingCursor);

@@ -68,12 +68,20 @@ public abstract class SessionBase : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="step"/> under the retry pipeline; what retrying cannot mend becomes a <see cref="BusException"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="step"/> under the retry pipeline; what retrying cannot mend becomes a
+    /// <see cref="BusException"/>, and a call cancelled by <paramref name="cancellationToken"/> (which the
+    /// transport reports as CANCELLED) an <see cref="OperationCanceledException"/>, as .NET callers expect.
+    /// </summary>
     private protected async Task<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken)
     {
         try
         {
             return await Calls.Retry.ExecuteAsync(async ct => await step(ct), cancellationToken);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException($"{operation} on {Topic} was cancelled", e, cancellationToken);
         }
         catch (RpcException e)
         {

@@ -26,6 +26,7 @@ public sealed class WriteSession : SessionBase
 
     /// <summary>Allocates the session on the bus (done by the first Write otherwise).</summary>
     /// <exception cref="BusException">The bus refused or retries ran out.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
     public Task OpenAsync(CancellationToken cancellationToken = default) => RunAsync("AllocateSession", async ct =>
     {
         await AllocateAsync(ct);
@@ -35,6 +36,7 @@ public sealed class WriteSession : SessionBase
     /// <summary>Stages <paramref name="records"/> as the next batch; nothing reaches Kafka before its Ack.</summary>
     /// <returns>The batch's sequence number, for <see cref="AckAsync"/>.</returns>
     /// <exception cref="BusException">The bus refused (a malformed record, an unregistered schema, staging full: Ack first) or retries ran out.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
     public async Task<ulong> WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(records.Count);
@@ -55,6 +57,7 @@ public sealed class WriteSession : SessionBase
     /// <summary>Publishes every staged batch up to <paramref name="sequence"/> and waits until Kafka confirms them.</summary>
     /// <returns>Where each record of those batches landed, in the order written (or spilled, see <see cref="PublishResult"/>).</returns>
     /// <exception cref="BusException">The bus refused or retries ran out; the batches stay staged, and a later Ack retries them.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
     public Task<IReadOnlyList<PublishResult>> AckAsync(ulong sequence, CancellationToken cancellationToken = default) => RunAsync("Ack", async ct =>
     {
         if (SessionId is null) await AllocateAsync(ct);
