@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.RegularExpressions;
 using Bridge.Testing;
 
@@ -30,8 +29,7 @@ internal sealed partial class BrokerProcess : IDisposable
     /// <summary>Starts the broker on a free port over <paramref name="dataDirectory"/> and waits for its listening line.</summary>
     public static async Task<BrokerProcess> StartAsync(string dataDirectory)
     {
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var process = ChildProcess.Start(dotnet, [HostDll(), "broker", "--port", "0", "--data", dataDirectory]);
+        var process = BridgeProgram.Start(["broker", "--port", "0", "--data", dataDirectory]);
         try
         {
             bool listening = await process.WaitForLinesAsync(lines => lines.Count > 0, StartTimeout);
@@ -52,19 +50,6 @@ internal sealed partial class BrokerProcess : IDisposable
     public void KillHard() => _process.Kill();
 
     public void Dispose() => _process.Dispose();
-
-    /// <summary><c>host/Bridge.Host/bin/CONFIGURATION/net10.0/bridge.dll</c> under the repository root (the directory holding Bridge.sln above this assembly).</summary>
-    private static string HostDll()
-    {
-        string configuration = typeof(BrokerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "Configuration").Value ?? "Release";
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Bridge.sln"))) directory = directory.Parent;
-        Assert.True(directory is not null, $"no Bridge.sln above {AppContext.BaseDirectory}");
-        string dll = Path.Combine(directory.FullName, "host", "Bridge.Host", "bin", configuration, "net10.0", "bridge.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: build host/Bridge.Host -c {configuration}");
-        return dll;
-    }
 
     [GeneratedRegex(@"^broker listening on (?<host>[0-9.]+):(?<port>\d+) data (?<data>.+)$")]
     private static partial Regex ListeningLine();

@@ -42,7 +42,7 @@ public sealed partial class BusCommandTests : IAsyncLifetime
     public async Task ApiAndTwoBackendProcesses_ServeAClient_ExactlyOnceInOrder_ThroughTheKillOfABackend()
     {
         var keys = Path.Combine(_directory, "sealing.keys");
-        using (var keygen = await HostProgram.RunAsync(["bus", "keygen", keys], Timeout))
+        using (var keygen = await BridgeProgram.RunAsync(["bus", "keygen", keys], Timeout))
             Assert.True(keygen.ExitCode == 0, keygen.Stderr);
         // Debug logs name each session a node allocates: how the test finds the node serving its sessions.
         ChildProcess[] backends = [StartBackend("backend-1", keys), StartBackend("backend-2", keys)];
@@ -108,8 +108,8 @@ public sealed partial class BusCommandTests : IAsyncLifetime
     public async Task Api_WithoutABackend_Exits2WithTheReason()
     {
         var keys = Path.Combine(_directory, "sealing.keys");
-        using (var keygen = await HostProgram.RunAsync(["bus", "keygen", keys], Timeout)) Assert.Equal(0, keygen.ExitCode);
-        using var api = await HostProgram.RunAsync(["bus", "--role", "api", "--port", "0", "--sealing-keys", keys], Timeout);
+        using (var keygen = await BridgeProgram.RunAsync(["bus", "keygen", keys], Timeout)) Assert.Equal(0, keygen.ExitCode);
+        using var api = await BridgeProgram.RunAsync(["bus", "--role", "api", "--port", "0", "--sealing-keys", keys], Timeout);
         Assert.Equal(2, api.ExitCode);
         Assert.Contains("--backend ID=URL", api.Stderr);
     }
@@ -120,7 +120,7 @@ public sealed partial class BusCommandTests : IAsyncLifetime
 
     private ChildProcess Start(string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var process = HostProgram.Start(arguments, environment: environment);
+        var process = BridgeProgram.Start(arguments, environment: environment);
         _processes.Add(process);
         return process;
     }

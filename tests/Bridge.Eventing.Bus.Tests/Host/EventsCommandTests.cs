@@ -1,3 +1,4 @@
+using Bridge.Testing;
 using System.Text.Json.Nodes;
 using Bridge.Eventing.Bus.Tests.Typed;
 
@@ -34,7 +35,7 @@ public sealed class EventsCommandTests(RegistryBusFixture fixture) : IDisposable
 
             """;
 
-        using var publish = await HostProgram.RunAsync(["events", "publish", "--topic", topic, "--schema", schema, "--key-field", "sensor", .. endpoints], Timeout, stdin);
+        using var publish = await BridgeProgram.RunAsync(["events", "publish", "--topic", topic, "--schema", schema, "--key-field", "sensor", .. endpoints], Timeout, stdin);
 
         // The documented contract: each bad line is reported on stderr by number, the others are published, the exit code is 1.
         Assert.True(publish.ExitCode == 1, $"exit {publish.ExitCode}; stdout:\n{publish.Stdout}\nstderr:\n{publish.Stderr}");
@@ -43,7 +44,7 @@ public sealed class EventsCommandTests(RegistryBusFixture fixture) : IDisposable
         Assert.Contains("line 1: partition 0 offset 0", publish.Lines);
         Assert.Contains("line 3: partition 0 offset 1", publish.Lines);
 
-        using var tail = await HostProgram.RunAsync(["events", "tail", "--topic", topic, "--from-beginning", "--count", "2", .. endpoints], Timeout);
+        using var tail = await BridgeProgram.RunAsync(["events", "tail", "--topic", topic, "--from-beginning", "--count", "2", .. endpoints], Timeout);
 
         Assert.True(tail.ExitCode == 0, $"exit {tail.ExitCode}; stderr:\n{tail.Stderr}");
         var registered = await fixture.Registry.GetLatestAsync($"{topic}-value");

@@ -1,3 +1,4 @@
+using Bridge.Testing;
 using System.Net;
 using System.Text.RegularExpressions;
 using Bridge.Eventing.Schemas.Tests.Infrastructure;
@@ -13,7 +14,7 @@ public partial class HostTests(RegistryFixture fixture) : IClassFixture<Registry
     public async Task BridgeRegistry_PrintsItsAddressAndStore_ThenServes()
     {
         var bootstrap = fixture.Harness.Broker!.BootstrapServers;
-        using var process = HostProgram.Start("registry", "--port", "0", "--bootstrap", bootstrap);
+        using var process = BridgeProgram.Start(["registry", "--port", "0", "--bootstrap", bootstrap]);
         Assert.True(await process.WaitForLinesAsync(lines => lines.Count > 0, StartTimeout), $"no ready line; stderr:\n{process.Stderr}");
         var match = ReadyLine().Match(process.Lines[0]);
         Assert.True(match.Success, $"unexpected first line '{process.Lines[0]}'");
@@ -33,7 +34,7 @@ public partial class HostTests(RegistryFixture fixture) : IClassFixture<Registry
     [Fact]
     public async Task BridgeRegistry_BadAddress_Exits2WithTheReason()
     {
-        using var process = HostProgram.Start("registry", "--ip", "not-an-ip");
+        using var process = BridgeProgram.Start(["registry", "--ip", "not-an-ip"]);
         Assert.True(await process.WaitForExitAsync(StartTimeout));
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("--ip 'not-an-ip' is not an IP address", process.Stderr);
