@@ -13,6 +13,8 @@ internal static class Logging
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
+        // Every level to stderr: stdout carries what commands print (JSON lines, ready lines).
+        builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.AddFilter("Microsoft", LogLevel.Warning);
     });
 }

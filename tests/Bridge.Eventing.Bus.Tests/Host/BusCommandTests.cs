@@ -134,7 +134,7 @@ public sealed partial class BusCommandTests : IAsyncLifetime
 
     /// <summary>Per node, the sessions of <paramref name="mode"/> (Read, Write) on the topic it has allocated so far.</summary>
     private static int[] Allocations(ChildProcess[] backends, string mode) =>
-        backends.Select(b => b.Lines.Count(l => l.Contains($" allocated ({mode} on {Topic})", StringComparison.Ordinal))).ToArray();
+        backends.Select(b => b.Stderr.Split('\n').Count(l => l.Contains($" allocated ({mode} on {Topic})", StringComparison.Ordinal))).ToArray();
 
     /// <summary>The node that allocates the next session of <paramref name="mode"/> after the counts <paramref name="before"/>.</summary>
     private static async Task<int> NewAllocationAsync(ChildProcess[] backends, string mode, int[] before)
