@@ -1,3 +1,4 @@
+using Bridge.Kernel;
 using Bridge.Schedulers.Services.Constraints;
 using Bridge.Schedulers.Services.Definitions;
 using Bridge.Schedulers.Services.Placement.Internal;
@@ -38,10 +39,10 @@ public sealed class OfferMatcher
         [
             new RoleStage(),
             new ConstraintStage(),
-            new ScalarStage("cpus", RejectReason.InsufficientCpus, app => Bridge.Kernel.Scalar.FromDouble(app.Cpus)),
-            new ScalarStage("mem", RejectReason.InsufficientMemory, app => Bridge.Kernel.Scalar.FromDouble(app.MemMb)),
-            new ScalarStage("disk", RejectReason.InsufficientDisk, app => Bridge.Kernel.Scalar.FromDouble(app.DiskMb)),
-            new ScalarStage("gpus", RejectReason.InsufficientGpus, app => Bridge.Kernel.Scalar.FromUnits(app.Gpus)),
+            new ScalarStage("cpus", RejectReason.InsufficientCpus, app => Scalar.FromDouble(app.Cpus)),
+            new ScalarStage("mem", RejectReason.InsufficientMemory, app => Scalar.FromDouble(app.MemMb)),
+            new ScalarStage("disk", RejectReason.InsufficientDisk, app => Scalar.FromDouble(app.DiskMb)),
+            new ScalarStage("gpus", RejectReason.InsufficientGpus, app => Scalar.FromUnits(app.Gpus)),
         ];
         _ports = new PortStage(random);
     }

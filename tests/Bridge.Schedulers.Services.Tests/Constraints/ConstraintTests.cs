@@ -37,6 +37,7 @@ public class ConstraintTests
     [InlineData(ConstraintOperator.GroupBy, "x")]
     [InlineData(ConstraintOperator.Like, "(?<=a)b")]
     [InlineData(ConstraintOperator.Like, "a)|(b")]
+    [InlineData(ConstraintOperator.Like, "a*+")]
     public void TryCreate_BadValue_IsRefused(ConstraintOperator op, string? value) =>
         Assert.False(Constraint.TryCreate("rack", op, value, out _, out _));
 

@@ -90,6 +90,7 @@ public class AppJsonValidationTests
     [InlineData("\"cpus\": \"1\"", "/cpus", "expected a number, got a string")]
     [InlineData("\"cpus\": 0", "/cpus", "is less than 0.001")]
     [InlineData("\"mem\": -1", "/mem", "is less than 0")]
+    [InlineData("\"mem\": 1e300", "/mem", "is greater than 1000000000000000")]
     [InlineData("\"disk\": -0.5", "/disk", "is less than 0")]
     [InlineData("\"gpus\": 1.5", "/gpus", "expected a 32-bit integer, got 1.5")]
     [InlineData("\"gpus\": -1", "/gpus", "is less than 0")]

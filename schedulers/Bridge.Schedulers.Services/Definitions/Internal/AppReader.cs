@@ -19,6 +19,9 @@ internal sealed class AppReader
         "readinessCheckResults", "tasks", "lastTaskFailure", "tasksStats",
     ];
 
+    // Scalars are exact fixed point in the kernel (Bridge.Kernel.Scalar, about 9.2e15 units at most).
+    private const double MaxScalar = 1e15;
+
     private static readonly (string, KillSelection)[] KillSelections =
         [("YOUNGEST_FIRST", KillSelection.YoungestFirst), ("OLDEST_FIRST", KillSelection.OldestFirst)];
 
@@ -70,9 +73,9 @@ internal sealed class AppReader
             case "user": if (JsonRead.String(v, at, _p, out var user)) _app = _app with { User = user }; break;
             case "env": _app = _app with { Env = PartReaders.Env(v, at, _p) }; break;
             case "instances": if (JsonRead.Int(v, at, _p, out n, 0)) _app = _app with { Instances = n }; break;
-            case "cpus": if (JsonRead.Number(v, at, _p, out x, 0.001)) _app = _app with { Cpus = x }; break;
-            case "mem": if (JsonRead.Number(v, at, _p, out x, 0)) _app = _app with { MemMb = x }; break;
-            case "disk": if (JsonRead.Number(v, at, _p, out x, 0)) _app = _app with { DiskMb = x }; break;
+            case "cpus": if (JsonRead.Number(v, at, _p, out x, 0.001, MaxScalar)) _app = _app with { Cpus = x }; break;
+            case "mem": if (JsonRead.Number(v, at, _p, out x, 0, MaxScalar)) _app = _app with { MemMb = x }; break;
+            case "disk": if (JsonRead.Number(v, at, _p, out x, 0, MaxScalar)) _app = _app with { DiskMb = x }; break;
             case "gpus": if (JsonRead.Int(v, at, _p, out n, 0)) _app = _app with { Gpus = n }; break;
             case "constraints":
                 foreach (var (item, path) in JsonRead.Items(v, at, _p))

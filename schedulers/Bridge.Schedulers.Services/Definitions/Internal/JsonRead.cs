@@ -136,9 +136,12 @@ internal static class JsonRead
 
     private static bool InRange(double value, string path, Problems problems, double min, double max)
     {
-        if (value < min) problems.Error(path, $"is less than {min.ToString(CultureInfo.InvariantCulture)}");
-        else if (value > max) problems.Error(path, $"is greater than {max.ToString(CultureInfo.InvariantCulture)}");
+        if (value < min) problems.Error(path, $"is less than {Plain(min)}");
+        else if (value > max) problems.Error(path, $"is greater than {Plain(max)}");
         else return true;
         return false;
     }
+
+    // Limits are printed as plain decimals (1000000000000000, not 1E+15).
+    private static string Plain(double limit) => ((decimal)limit).ToString(CultureInfo.InvariantCulture);
 }
