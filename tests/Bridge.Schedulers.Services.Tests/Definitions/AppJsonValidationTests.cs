@@ -66,6 +66,7 @@ public class AppJsonValidationTests
         var options = new AppJsonOptions { Id = AppId.Parse("/from/path") };
         Assert.Equal("/from/path", Valid("{\"cmd\": \"x\"}", options).Id.Value);
         Assert.Equal("/from/path", Valid("{\"id\": \"/other\", \"cmd\": \"x\"}", options).Id.Value);
+        Assert.Equal("/from/path", Valid("{\"id\": 7, \"cmd\": \"x\"}", options).Id.Value);
     }
 
     [Theory]

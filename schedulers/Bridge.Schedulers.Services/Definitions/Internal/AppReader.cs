@@ -106,7 +106,7 @@ internal sealed class AppReader
 
     private void ReadId(JsonElement v, string at)
     {
-        if (!JsonRead.String(v, at, _p, out var text) || _options.Id is not null) return;
+        if (_options.Id is not null || !JsonRead.String(v, at, _p, out var text)) return; // the path's id wins, whatever the body says
         if (AppId.TryParse(text, out var id, out var error)) _id = id;
         else _p.Error(at, error);
     }

@@ -34,7 +34,7 @@ internal sealed class PortStage(Random? random) : IOfferStage
         var dynamic = Enumerable.Range(0, count).Where(i => hostPorts[i] == 0).ToList();
         if (!TakeDynamic(offered, ValueRanges.Of(fixedPorts), dynamic.Count, taken, out var chosen, out ulong free))
         {
-            context.Reject(RejectReason.InsufficientPorts, $"{dynamic.Count} dynamic host ports needed, {free} offered");
+            context.Reject(RejectReason.InsufficientPorts, $"{dynamic.Count} dynamic host port{(dynamic.Count == 1 ? "" : "s")} needed, {free} offered");
             return;
         }
         for (int j = 0; j < dynamic.Count; j++) hostPorts[dynamic[j]] = chosen[j];
