@@ -2,7 +2,6 @@ using System.Globalization;
 using Bridge.Schedulers.Services.Definitions;
 using Bridge.Schedulers.Services.Deployments;
 using Bridge.Schedulers.Services.Launching;
-using Bridge.Schedulers.Services.Placement;
 
 namespace Bridge.Schedulers.Services.Scheduling;
 
@@ -41,9 +40,6 @@ public sealed class AppState
 
     /// <summary>Instances the app wants launched now (the launch queue's count for it).</summary>
     public int Wanted { get; internal set; }
-
-    /// <summary>Offers this app saw, and why they did not fit (what <c>/v2/queue</c> explains).</summary>
-    public OfferStatistics Offers { get; } = new();
 
     /// <summary>The app's backoff policy, from its definition.</summary>
     public BackoffPolicy Backoff => new(Definition.Backoff, Definition.BackoffFactor, Definition.MaxLaunchDelay);

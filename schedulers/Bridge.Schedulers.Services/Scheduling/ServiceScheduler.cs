@@ -25,6 +25,9 @@ public sealed record ServiceSchedulerOptions
 
     /// <summary>Makes the UUIDs of task and deployment ids (default: <see cref="Guid.NewGuid"/>; tests pass a seeded one).</summary>
     public Func<Guid> NewId { get; init; } = Guid.NewGuid;
+
+    /// <summary>Where dynamic host ports start in an offer's ranges (default: a shared random; null: the lowest free port).</summary>
+    public Random? PortRandom { get; init; } = Random.Shared;
 }
 
 /// <summary>
@@ -44,12 +47,20 @@ public sealed record ServiceSchedulerOptions
 public sealed class ServiceScheduler
 {
     private readonly ServiceSchedulerOptions _options;
+    private readonly OfferMatcher _matcher;
     private readonly SortedDictionary<string, AppState> _apps = new(StringComparer.Ordinal);
     private DateTimeOffset _lastReconcile = DateTimeOffset.MinValue;
     private bool _wantsOffers = true;
 
     /// <summary>A scheduler with no apps.</summary>
-    public ServiceScheduler(ServiceSchedulerOptions? options = null) => _options = options ?? new ServiceSchedulerOptions();
+    public ServiceScheduler(ServiceSchedulerOptions? options = null)
+    {
+        _options = options ?? new ServiceSchedulerOptions();
+        _matcher = new OfferMatcher(_options.PortRandom);
+    }
+
+    /// <summary>Offers each waiting app saw and why they did not fit (what <c>/v2/queue</c> explains).</summary>
+    public OfferStatistics Offers { get; } = new();
 
     /// <summary>Every app, by id.</summary>
     public IEnumerable<AppState> Apps => _apps.Values;
@@ -218,11 +229,13 @@ public sealed class ServiceScheduler
         {
             var placement = new CurrentPlacement(Instances.Of(app.Definition.Id).Where(i => i.Version == app.ConfigVersion && i.IsActive)
                 .OrderBy(i => i.StagedAt).Select(i => i.Agent).ToList());
+            var placed = 0;
             while (app.Wanted > 0)
             {
-                var match = OfferMatcher.Match(new OfferFacts(agent, left), app.Definition, placement);
-                app.Offers.Record(match, now);
-                if (match.Taken is not { } taken) break;
+                var match = _matcher.Match(new OfferFacts(agent, left), app.Definition, placement);
+                // One record per offer and app: used when it took a task, else why not.
+                if (placed++ == 0) Offers.Record(app.Definition.Id, agent.Id, match, now);
+                if (match is not OfferMatched taken) break;
                 var taskId = TaskIds.New(app.Definition.Id, _options.NewId());
                 tasks.Add(TaskBuilder.Build(app.Definition, app.ConfigVersion, taskId, offer.AgentId.Value, offer.Hostname, taken.Resources, taken.HostPorts));
                 Instances.Add(new Instance(taskId, app.Definition.Id, app.ConfigVersion, agent, taken.HostPorts,
@@ -248,6 +261,7 @@ public sealed class ServiceScheduler
                 decisions.Kills.Add(new Kill(victim.TaskId, victim.Agent.Id.Value, app.Definition.TaskKillGracePeriod));
                 decisions.Changed = true;
             }
+            if (step.Wanted == 0 && app.Wanted > 0) Offers.LaunchFinished(app.Definition.Id);
             app.Wanted = step.Wanted;
             if (!step.StepDone || app.Deployment is not { } deployment) return;
             decisions.Changed = true;
@@ -264,6 +278,7 @@ public sealed class ServiceScheduler
             if (deployment.Target is null)
             {
                 _apps.Remove(app.Definition.Id.Value);
+                Offers.LaunchFinished(app.Definition.Id);
                 decisions.Events.Add(Event("app_terminated_event", now, ("appId", deployment.AppId.Value)));
             }
             return;

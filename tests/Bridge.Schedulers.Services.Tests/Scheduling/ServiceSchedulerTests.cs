@@ -3,6 +3,7 @@ using Bridge.Kernel.V1;
 using Bridge.Schedulers.Services.Definitions;
 using Bridge.Schedulers.Services.Deployments;
 using Bridge.Schedulers.Services.Instances;
+using Bridge.Schedulers.Services.Placement;
 using Bridge.Schedulers.Services.Scheduling;
 using KernelResources = Bridge.Kernel.Resources;
 using TaskStatus = Bridge.Kernel.V1.TaskStatus;
@@ -18,7 +19,7 @@ public sealed class ServiceSchedulerTests
     private int _offers;
 
     public ServiceSchedulerTests() =>
-        _scheduler = new ServiceScheduler(new ServiceSchedulerOptions { NewId = () => new Guid(++_ids, 0, 0, new byte[8]) });
+        _scheduler = new ServiceScheduler(new ServiceSchedulerOptions { NewId = () => new Guid(++_ids, 0, 0, new byte[8]), PortRandom = null });
 
     private static AppDefinition Web(int instances = 2, params Definitions.HealthCheck[] checks) => new()
     {
@@ -99,6 +100,24 @@ public sealed class ServiceSchedulerTests
         Assert.Empty(decisions.Launches);
         Assert.Single(decisions.Declines);
         Assert.Equal(1, _scheduler.App(AppId.Parse("/web"))!.Wanted);
+        var summary = _scheduler.Offers.Summary(AppId.Parse("/web"));
+        Assert.Equal(1, summary.UnusedOffersCount);
+        Assert.Contains(summary.RejectSummaryLaunchAttempt, s => s.Reason == RejectReason.InsufficientCpus && s.Declined == 1);
+    }
+
+    [Fact]
+    public void Unique_Hostname_Puts_One_Instance_On_Each_Agent()
+    {
+        Assert.True(Constraints.Constraint.TryCreate("hostname", "UNIQUE", null, out var unique, out _));
+        _scheduler.Create(Web(3) with { Constraints = [unique] }, T0, new Decisions());
+        var first = Offers(T0, OfferOn("a1"), OfferOn("a2"));
+        Assert.Equal([1, 1], first.Launches.Select(l => l.Tasks.Count));
+        var again = Offers(T0.AddSeconds(1), OfferOn("a1"));
+        Assert.Empty(again.Launches);
+        Assert.Contains(_scheduler.Offers.Summary(AppId.Parse("/web")).RejectSummaryLaunchAttempt,
+            s => s.Reason == RejectReason.UnfulfilledConstraint && s.Declined == 1);
+        Assert.Single(Offers(T0.AddSeconds(2), OfferOn("a3")).Launches);
+        Assert.Equal(["a1", "a2", "a3"], Instances.Select(i => i.Agent.Id.Value).Order());
     }
 
     [Fact]
