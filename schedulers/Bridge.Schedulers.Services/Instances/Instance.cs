@@ -1,4 +1,6 @@
 using Bridge.Kernel.V1;
+using Bridge.Schedulers.Services.Constraints;
+using Bridge.Schedulers.Services.Definitions;
 
 namespace Bridge.Schedulers.Services.Instances;
 
@@ -35,10 +37,10 @@ public enum Condition
 /// where it runs, on which host ports, and how it is doing.
 /// </summary>
 /// <param name="TaskId">The kernel task id, e.g. <c>product_web.7c0e6c5a-...</c>.</param>
-/// <param name="AppId">The app's absolute id, e.g. <c>/product/web</c>.</param>
-/// <param name="Version">The app version the instance was launched with (Marathon's version timestamp).</param>
-/// <param name="AgentId">The agent it was launched on.</param>
-/// <param name="Host">That agent's hostname.</param>
+/// <param name="AppId">The app's id, e.g. <c>/product/web</c>.</param>
+/// <param name="Version">The app's configuration version the instance was launched with (Marathon's
+/// <c>versionInfo.lastConfigChangeAt</c>: scaling does not change it, any other change does).</param>
+/// <param name="Agent">The agent it was launched on: id, hostname and attributes (what constraints look at).</param>
 /// <param name="Ports">Host ports it was given, in portDefinitions order.</param>
 /// <param name="Condition">How it is doing.</param>
 /// <param name="Healthy">The agent's health-check verdict; null before the first one, or when the app has no checks.</param>
@@ -47,7 +49,7 @@ public enum Condition
 /// <param name="Since">When its condition or health last changed.</param>
 /// <param name="Message">The kernel's last message about it (why it failed, ...), or null.</param>
 public sealed record Instance(
-    string TaskId, string AppId, DateTimeOffset Version, string AgentId, string Host, IReadOnlyList<int> Ports,
+    string TaskId, AppId AppId, DateTimeOffset Version, AgentFacts Agent, IReadOnlyList<int> Ports,
     Condition Condition, bool? Healthy, DateTimeOffset StagedAt, DateTimeOffset? StartedAt, DateTimeOffset Since, string? Message)
 {
     /// <summary>Not ended: launched, starting, running, being killed, or unreachable.</summary>

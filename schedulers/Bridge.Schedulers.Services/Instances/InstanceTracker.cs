@@ -1,4 +1,5 @@
 using Bridge.Kernel.V1;
+using Bridge.Schedulers.Services.Definitions;
 using TaskStatus = Bridge.Kernel.V1.TaskStatus;
 
 namespace Bridge.Schedulers.Services.Instances;
@@ -27,13 +28,13 @@ public sealed record InstanceChange(Instance Before, Instance After)
 public sealed class InstanceTracker
 {
     private readonly Dictionary<string, Instance> _byTask = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _byApp = new(StringComparer.Ordinal);
+    private readonly Dictionary<AppId, HashSet<string>> _byApp = [];
 
     /// <summary>Every tracked (not terminal) instance.</summary>
     public IEnumerable<Instance> All => _byTask.Values;
 
     /// <summary>The tracked instances of <paramref name="appId"/>.</summary>
-    public IReadOnlyList<Instance> Of(string appId) =>
+    public IReadOnlyList<Instance> Of(AppId appId) =>
         _byApp.TryGetValue(appId, out var tasks) ? tasks.Select(t => _byTask[t]).ToList() : [];
 
     /// <summary>The instance with <paramref name="taskId"/>, or null.</summary>

@@ -1,3 +1,5 @@
+using Bridge.Schedulers.Services.Definitions;
+
 namespace Bridge.Schedulers.Services.Instances;
 
 /// <summary>
@@ -8,14 +10,14 @@ namespace Bridge.Schedulers.Services.Instances;
 /// </summary>
 public static class TaskIds
 {
-    /// <summary>A new task id for an instance of <paramref name="appId"/> (an absolute app id).</summary>
-    public static string New(string appId, Guid uuid) => $"{appId.TrimStart('/').Replace('/', '_')}.{uuid:D}";
+    /// <summary>A new task id for an instance of <paramref name="appId"/>.</summary>
+    public static string New(AppId appId, Guid uuid) => $"{appId.Value.TrimStart('/').Replace('/', '_')}.{uuid:D}";
 
     /// <summary>The app id a task id belongs to, or null when <paramref name="taskId"/> is not a Marathon task id.</summary>
-    public static string? AppIdOf(string taskId)
+    public static AppId? AppIdOf(string taskId)
     {
         var dot = taskId.LastIndexOf('.');
         if (dot <= 0 || !Guid.TryParseExact(taskId.AsSpan(dot + 1), "D", out _)) return null;
-        return "/" + taskId[..dot].Replace('_', '/');
+        return AppId.TryParse(taskId[..dot].Replace('_', '/'), out var id, out _) ? id : null;
     }
 }

@@ -1,5 +1,7 @@
 using Bridge.Kernel.V1;
 using TaskStatus = Bridge.Kernel.V1.TaskStatus;
+using Bridge.Schedulers.Services.Constraints;
+using Bridge.Schedulers.Services.Definitions;
 using Bridge.Schedulers.Services.Instances;
 
 namespace Bridge.Schedulers.Services.Tests.Instances;
@@ -9,7 +11,8 @@ public sealed class InstanceTrackerTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
     private static Instance Launched(string app, int n) =>
-        new(TaskIds.New(app, new Guid(n, 0, 0, new byte[8])), app, T0, "agent-1", "host-1", [31000 + n], Condition.Provisioned, null, T0, null, T0, null);
+        new(TaskIds.New(AppId.Parse(app), new Guid(n, 0, 0, new byte[8])), AppId.Parse(app), T0, new AgentFacts(new Kernel.AgentId("agent-1"), "host-1"),
+            [31000 + n], Condition.Provisioned, null, T0, null, T0, null);
 
     private static TaskStatus Status(Instance i, TaskState state, bool? healthy = null, string message = "")
     {
@@ -21,9 +24,9 @@ public sealed class InstanceTrackerTests
     [Fact]
     public void TaskIds_Follow_Marathon_And_Map_Back_To_The_App()
     {
-        var id = TaskIds.New("/product/web.v2", Guid.Parse("0f8b4d1e-2b3c-4d5e-8f90-a1b2c3d4e5f6"));
+        var id = TaskIds.New(AppId.Parse("/product/web.v2"), Guid.Parse("0f8b4d1e-2b3c-4d5e-8f90-a1b2c3d4e5f6"));
         Assert.Equal("product_web.v2.0f8b4d1e-2b3c-4d5e-8f90-a1b2c3d4e5f6", id);
-        Assert.Equal("/product/web.v2", TaskIds.AppIdOf(id));
+        Assert.Equal(AppId.Parse("/product/web.v2"), TaskIds.AppIdOf(id));
         Assert.Null(TaskIds.AppIdOf("not-ours"));
         Assert.Null(TaskIds.AppIdOf("web.not-a-uuid"));
     }
@@ -55,7 +58,7 @@ public sealed class InstanceTrackerTests
         Assert.True(change.Ended);
         Assert.True(change.Failed);
         Assert.Equal("exited with 3", change.After.Message);
-        Assert.Empty(tracker.Of("/web"));
+        Assert.Empty(tracker.Of(AppId.Parse("/web")));
         Assert.Null(tracker.Get(web.TaskId));
     }
 
@@ -79,7 +82,7 @@ public sealed class InstanceTrackerTests
         var web = Launched("/web", 1);
         tracker.Add(web);
         Assert.False(tracker.Apply(Status(web, TaskState.TaskUnreachable), T0)!.Ended);
-        Assert.Single(tracker.Of("/web"));
+        Assert.Single(tracker.Of(AppId.Parse("/web")));
         var lost = tracker.Apply(Status(web, TaskState.TaskGone), T0)!;
         Assert.Equal(Condition.Gone, lost.After.Condition);
         Assert.True(lost.Failed);
@@ -95,7 +98,7 @@ public sealed class InstanceTrackerTests
         Assert.Throws<InvalidOperationException>(() => tracker.Add(web));
         tracker.Add(Launched("/web", 2));
         tracker.Add(Launched("/db", 3));
-        Assert.Equal(2, tracker.Of("/web").Count);
+        Assert.Equal(2, tracker.Of(AppId.Parse("/web")).Count);
         Assert.Equal(3, tracker.All.Count());
     }
 }
