@@ -1,8 +1,11 @@
 namespace Bridge.Schedulers.Services.Definitions;
 
 /// <summary>
-/// How a task's health is checked (Marathon <c>healthChecks[i]</c>). HTTP, HTTPS and TCP checks
-/// are run by the scheduler; COMMAND and the MESOS_* checks are run by the agent next to the task.
+/// How a task's health is checked (Marathon <c>healthChecks[i]</c>). Every kind runs on the agent,
+/// next to the task (the kernel's health checker; <see cref="Launching.TaskBuilder"/>): HTTP and
+/// MESOS_HTTP alike are GETs from the agent, TCP and MESOS_TCP connections from it. Marathon runs
+/// HTTP, HTTPS and TCP checks from the scheduler; the verdicts are the same, and the scheduler does
+/// not probe every task over the network. A task carries one check, so an app has at most one.
 /// Defaults are Marathon's.
 /// Source: Marathon's <c>AppHealthCheck</c> RAML type and docs/docs/health-checks.md.
 /// </summary>
@@ -36,8 +39,7 @@ public sealed record HealthCheck
     /// <summary>Time from the task's start to the first check (default 15 s).</summary>
     public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Consecutive failures after which the task is killed (default 3). For HTTP, HTTPS and TCP,
-    /// 0 means never kill; for agent-run checks Mesos kills at the first failure.</summary>
+    /// <summary>Consecutive failures after which the agent kills the task (default 3; 0: never).</summary>
     public int MaxConsecutiveFailures { get; init; } = 3;
 
     /// <summary>HTTP and HTTPS: a 1xx answer leaves the health unchanged instead of failing (default false).</summary>
@@ -45,16 +47,12 @@ public sealed record HealthCheck
 
     /// <summary>True for the kinds that check a port (all but COMMAND).</summary>
     public bool UsesPort => Protocol != HealthCheckProtocol.Command;
-
-    /// <summary>True for the kinds the agent runs (COMMAND, MESOS_HTTP, MESOS_HTTPS, MESOS_TCP).</summary>
-    public bool IsAgentRun => Protocol is HealthCheckProtocol.Command or HealthCheckProtocol.MesosHttp
-        or HealthCheckProtocol.MesosHttps or HealthCheckProtocol.MesosTcp;
 }
 
 /// <summary>The kind of health check (Marathon <c>AppHealthCheckProtocol</c>).</summary>
 public enum HealthCheckProtocol
 {
-    /// <summary><c>HTTP</c> (default): a GET from the scheduler; 200–399 is healthy.</summary>
+    /// <summary><c>HTTP</c> (default): a GET; 200–399 is healthy.</summary>
     Http,
     /// <summary><c>HTTPS</c>: as HTTP over TLS; the certificate is not verified.</summary>
     Https,

@@ -1,4 +1,5 @@
 using Bridge.Kernel.V1;
+using Bridge.Schedulers.Services.Definitions;
 using Bridge.Schedulers.Services.Deployments;
 using Bridge.Schedulers.Services.Instances;
 
@@ -50,8 +51,20 @@ public sealed class Decisions
     /// <summary>True: some app wants offers again (REVIVE); false: none does (SUPPRESS); null: no change.</summary>
     public bool? WantOffers { get; set; }
 
-    /// <summary>Apps, deployments or instances changed: the state must be saved before the launches go out.</summary>
-    public bool Changed { get; set; }
+    /// <summary>Apps whose definition, versions or deployment changed (or that are gone): save them before the launches go out.</summary>
+    public HashSet<AppId> ChangedApps { get; } = [];
+
+    /// <summary>Instances added, changed or gone (by task id): save them before the launches go out.</summary>
+    public HashSet<string> ChangedInstances { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Something must be saved.</summary>
+    public bool Changed => ChangedApps.Count > 0 || ChangedInstances.Count > 0;
+
+    /// <summary>Notes that <paramref name="app"/> changed.</summary>
+    public void AppChanged(AppId app) => ChangedApps.Add(app);
+
+    /// <summary>Notes that the instance <paramref name="taskId"/> changed.</summary>
+    public void InstanceChanged(string taskId) => ChangedInstances.Add(taskId);
 
     /// <summary>Nothing to do.</summary>
     public bool IsEmpty => Launches.Count == 0 && Declines.Count == 0 && Kills.Count == 0 && Events.Count == 0

@@ -139,7 +139,7 @@ public sealed class ServiceScheduler
         if (force)
         {
             state.Deployment = null;
-            decisions.Changed = true;
+            decisions.AppChanged(state.Definition.Id);
             Converge(state, now, decisions);
             return new SubmitResult(null);
         }
@@ -169,8 +169,8 @@ public sealed class ServiceScheduler
             }
             return;
         }
-        decisions.Changed = true;
         var instance = change.After;
+        decisions.InstanceChanged(instance.TaskId);
         decisions.Events.Add(Event("status_update_event", now, ("taskId", instance.TaskId), ("appId", instance.AppId.Value),
             ("taskStatus", TaskStates.Name(status.State)), ("slaveId", instance.Agent.Id.Value), ("host", instance.Agent.Hostname),
             ("ports", instance.Ports), ("version", Versions.Format(instance.Version)), ("message", instance.Message)));
@@ -212,15 +212,14 @@ public sealed class ServiceScheduler
         var wanting = _apps.Values.Where(a => a.Wanted > 0 && a.Delay.Allows(now)).ToList();
         foreach (var offer in offers)
         {
-            var tasks = wanting.Count == 0 ? [] : Place(offer, wanting, now);
+            var tasks = wanting.Count == 0 ? [] : Place(offer, wanting, now, decisions);
             if (tasks.Count > 0) decisions.Launches.Add(new Launch(offer.Id, tasks));
             else decisions.Declines.Add(offer.Id);
         }
-        if (decisions.Launches.Count > 0) decisions.Changed = true;
         UpdateOfferInterest(now, decisions);
     }
 
-    private List<TaskInfo> Place(Offer offer, List<AppState> wanting, DateTimeOffset now)
+    private List<TaskInfo> Place(Offer offer, List<AppState> wanting, DateTimeOffset now, Decisions decisions)
     {
         var agent = new AgentFacts(new Kernel.AgentId(offer.AgentId.Value), offer.Hostname, ResourceConversion.ToModel(offer.Attributes, "offer.attributes"));
         var left = ResourceConversion.ToModel(offer.Resources, "offer.resources");
@@ -237,6 +236,7 @@ public sealed class ServiceScheduler
                 if (placed++ == 0) Offers.Record(app.Definition.Id, agent.Id, match, now);
                 if (match is not OfferMatched taken) break;
                 var taskId = TaskIds.New(app.Definition.Id, _options.NewId());
+                decisions.InstanceChanged(taskId);
                 tasks.Add(TaskBuilder.Build(app.Definition, app.ConfigVersion, taskId, offer.AgentId.Value, offer.Hostname, taken.Resources, taken.HostPorts));
                 Instances.Add(new Instance(taskId, app.Definition.Id, app.ConfigVersion, agent, taken.HostPorts,
                     Condition.Provisioned, null, now, null, now, null));
@@ -259,12 +259,12 @@ public sealed class ServiceScheduler
             {
                 Instances.MarkKilling(victim.TaskId, now);
                 decisions.Kills.Add(new Kill(victim.TaskId, victim.Agent.Id.Value, app.Definition.TaskKillGracePeriod));
-                decisions.Changed = true;
+                decisions.InstanceChanged(victim.TaskId);
             }
             if (step.Wanted == 0 && app.Wanted > 0) Offers.LaunchFinished(app.Definition.Id);
             app.Wanted = step.Wanted;
             if (!step.StepDone || app.Deployment is not { } deployment) return;
-            decisions.Changed = true;
+            decisions.AppChanged(app.Definition.Id);
             var next = deployment with { CurrentStep = deployment.CurrentStep + 1 };
             decisions.Events.Add(Event("deployment_step_success", now, ("id", deployment.Id), ("appId", deployment.AppId.Value),
                 ("step", deployment.CurrentAction.ToString())));
@@ -301,7 +301,7 @@ public sealed class ServiceScheduler
         var deployment = Deployment.Plan(_options.NewId().ToString("D"), original, target, now, restart);
         state.Deployment = deployment;
         state.DeploymentFailures = 0;
-        decisions.Changed = true;
+        decisions.AppChanged(state.Definition.Id);
         decisions.Events.Add(Event("deployment_info", now, ("id", deployment.Id), ("appId", deployment.AppId.Value),
             ("steps", deployment.Steps.Select(s => s.ToString()).ToList()), ("currentStep", 1)));
         Converge(state, now, decisions);

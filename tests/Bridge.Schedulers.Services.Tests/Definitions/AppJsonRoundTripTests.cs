@@ -26,8 +26,6 @@ public class AppJsonRoundTripTests
         HealthChecks =
         [
             new HealthCheck { Protocol = HealthCheckProtocol.Https, Path = "/health", PortIndex = 0, IgnoreHttp1xx = true, Interval = TimeSpan.FromSeconds(5) },
-            new HealthCheck { Protocol = HealthCheckProtocol.Command, Command = "curl -f localhost:$PORT0", MaxConsecutiveFailures = 0 },
-            new HealthCheck { Protocol = HealthCheckProtocol.Tcp, Port = 9000, Delay = TimeSpan.Zero },
         ],
         UpgradeStrategy = new UpgradeStrategy(0.5, 0),
         Backoff = TimeSpan.FromSeconds(2),

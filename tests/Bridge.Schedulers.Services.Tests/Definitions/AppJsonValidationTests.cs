@@ -190,18 +190,20 @@ public class AppJsonValidationTests
     [InlineData("\"healthChecks\": [{\"gracePeriodSeconds\": \"300\"}]", "/healthChecks(0)/gracePeriodSeconds", "expected an integer, got a string")]
     [InlineData("\"healthChecks\": [{\"port\": 65536}]", "/healthChecks(0)/port", "is greater than 65535")]
     [InlineData("\"healthChecks\": [{\"protocol\": \"MESOS_HTTP\", \"ipProtocol\": \"IPv6\"}]", "/healthChecks(0)/ipProtocol", "IPv6 can only be used")]
-    [InlineData("\"healthChecks\": [{\"protocol\": \"MESOS_TCP\"}, {\"protocol\": \"COMMAND\", \"command\": {\"value\": \"true\"}}]", "/healthChecks", "at most one agent-run health check")]
+    [InlineData("\"healthChecks\": [{\"protocol\": \"MESOS_TCP\"}, {\"protocol\": \"COMMAND\", \"command\": {\"value\": \"true\"}}]", "/healthChecks", "at most one health check")]
+    [InlineData("\"healthChecks\": [{\"protocol\": \"HTTP\"}, {\"protocol\": \"TCP\"}]", "/healthChecks", "at most one health check")]
     public void Parse_BadHealthCheck_IsRefused(string fields, string path, string error) => Invalid(App(fields), path, error);
 
     [Fact]
     public void Parse_HealthCheckWithoutPortOrIndex_ChecksPortIndexZero_AndTcpDropsPath()
     {
-        var checks = Valid(App("\"healthChecks\": [{\"protocol\": \"TCP\", \"path\": \"/ignored\"}, {\"port\": 9000}]")).HealthChecks;
-        Assert.Equal(0, checks[0].PortIndex);
-        Assert.Null(checks[0].Path);
-        Assert.Null(checks[1].PortIndex);
-        Assert.Equal(9000, checks[1].Port);
-        Assert.Equal(HealthCheckProtocol.Http, checks[1].Protocol);
+        var tcp = Assert.Single(Valid(App("\"healthChecks\": [{\"protocol\": \"TCP\", \"path\": \"/ignored\"}]")).HealthChecks);
+        Assert.Equal(0, tcp.PortIndex);
+        Assert.Null(tcp.Path);
+        var http = Assert.Single(Valid(App("\"healthChecks\": [{\"port\": 9000}]")).HealthChecks);
+        Assert.Null(http.PortIndex);
+        Assert.Equal(9000, http.Port);
+        Assert.Equal(HealthCheckProtocol.Http, http.Protocol);
     }
 
     [Theory]

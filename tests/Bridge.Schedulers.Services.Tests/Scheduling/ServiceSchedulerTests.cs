@@ -21,7 +21,7 @@ public sealed class ServiceSchedulerTests
     public ServiceSchedulerTests() =>
         _scheduler = new ServiceScheduler(new ServiceSchedulerOptions { NewId = () => new Guid(++_ids, 0, 0, new byte[8]), PortRandom = null });
 
-    private static AppDefinition Web(int instances = 2, params Definitions.HealthCheck[] checks) => new()
+    private static AppDefinition Web(int instances = 2, params Services.Definitions.HealthCheck[] checks) => new()
     {
         Id = AppId.Parse("/web"),
         Cmd = "python3 -m http.server $PORT0",
@@ -108,7 +108,7 @@ public sealed class ServiceSchedulerTests
     [Fact]
     public void Unique_Hostname_Puts_One_Instance_On_Each_Agent()
     {
-        Assert.True(Constraints.Constraint.TryCreate("hostname", "UNIQUE", null, out var unique, out _));
+        Assert.True(Services.Constraints.Constraint.TryCreate("hostname", "UNIQUE", null, out var unique, out _));
         _scheduler.Create(Web(3) with { Constraints = [unique] }, T0, new Decisions());
         var first = Offers(T0, OfferOn("a1"), OfferOn("a2"));
         Assert.Equal([1, 1], first.Launches.Select(l => l.Tasks.Count));
@@ -172,7 +172,7 @@ public sealed class ServiceSchedulerTests
     [Fact]
     public void A_Restart_Replaces_Every_Instance_Keeping_All_Healthy()
     {
-        var check = new Definitions.HealthCheck { Protocol = HealthCheckProtocol.Http, Path = "/" };
+        var check = new Services.Definitions.HealthCheck { Protocol = HealthCheckProtocol.Http, Path = "/" };
         _scheduler.Create(Web(2, check), T0, new Decisions());
         Offers(T0, OfferOn("a1"));
         RunAll(T0.AddSeconds(1), healthy: true);
@@ -183,7 +183,7 @@ public sealed class ServiceSchedulerTests
         Assert.Empty(restart.Kills); // minimumHealthCapacity 1: nothing old goes before new ones are healthy
         Assert.Single(Offers(T0.AddSeconds(10), OfferOn("a2")).Launches);
         RunAll(T0.AddSeconds(11));
-        Assert.Empty(Instances.Where(i => i.Condition == Condition.Killing)); // running but not yet healthy
+        Assert.DoesNotContain(Instances, i => i.Condition == Condition.Killing); // running but not yet healthy
 
         var healthy = Instances.Where(i => !old.Contains(i.TaskId)).ToList();
         var kills = new List<Kill>();
@@ -197,7 +197,7 @@ public sealed class ServiceSchedulerTests
     [Fact]
     public void A_Change_Whose_New_Instances_Fail_Health_Checks_Is_Rolled_Back_After_The_Deadline()
     {
-        var check = new Definitions.HealthCheck { Protocol = HealthCheckProtocol.Http, Path = "/" };
+        var check = new Services.Definitions.HealthCheck { Protocol = HealthCheckProtocol.Http, Path = "/" };
         _scheduler.Create(Web(1, check), T0, new Decisions());
         Offers(T0, OfferOn("a1"));
         RunAll(T0.AddSeconds(1), healthy: true);
@@ -207,7 +207,7 @@ public sealed class ServiceSchedulerTests
         Offers(T0.AddSeconds(10), OfferOn("a2"));
         var v2 = Instances.Single(i => i.TaskId != v1.TaskId);
         Status(v2.TaskId, TaskState.TaskRunning, T0.AddSeconds(11), healthy: false);
-        Assert.Empty(Tick(T0.AddSeconds(60)).Events.Where(e => e.Type == "deployment_failed"));
+        Assert.DoesNotContain(Tick(T0.AddSeconds(60)).Events, e => e.Type == "deployment_failed");
 
         var rollback = Tick(T0.AddSeconds(10) + TimeSpan.FromMinutes(5));
         Assert.Contains(rollback.Events, e => e.Type == "deployment_failed");

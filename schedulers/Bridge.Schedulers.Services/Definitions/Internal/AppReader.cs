@@ -177,8 +177,8 @@ internal sealed class AppReader
             if (check.UsesPort && check.Port is null && check.PortIndex >= portCount)
                 _p.Error(Problems.Index("/healthChecks", i), "Health check port indices must address an element of the ports array or container port mappings.");
         }
-        if (_healthChecks.Count(c => c.IsAgentRun) > 1)
-            _p.Error("/healthChecks", "AppDefinition can contain at most one agent-run health check (COMMAND, MESOS_HTTP, MESOS_HTTPS or MESOS_TCP): a task carries one");
+        if (_healthChecks.Count > 1)
+            _p.Error("/healthChecks", "AppDefinition can contain at most one health check: checks run on the agent, and a task carries one");
     }
 
     private ValueList<string> AcceptedRoles()
