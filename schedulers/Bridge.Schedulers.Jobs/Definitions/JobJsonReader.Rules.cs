@@ -20,7 +20,9 @@ internal sealed partial class JobJsonReader
 
         var (schedule, cron, parents) = When();
         var timeZone = Pick("scheduleTimeZone", _scheduleTimeZone, "timezone", _timezone);
-        if (timeZone is not null && !TimeZones.TryFind(timeZone, out _, out var zoneError))
+        if (timeZone is not null && _parents is { Count: > 0 })
+            Error(_scheduleTimeZone is not null ? "scheduleTimeZone" : "timezone", "a dependent job has no schedule for a time zone to apply to");
+        else if (timeZone is not null && !TimeZones.TryFind(timeZone, out _, out var zoneError))
             Error(_scheduleTimeZone is not null ? "scheduleTimeZone" : "timezone", zoneError);
         else if (schedule is not null && !JobSchedule.TryCreate(schedule, timeZone, DateTimeOffset.UnixEpoch, out _, out var scheduleError))
             Error("schedule", scheduleError);
@@ -29,6 +31,7 @@ internal sealed partial class JobJsonReader
         var deadline = StartingDeadline(metronome);
         var concurrency = Concurrency(metronome);
         var fetch = FetchList();
+        bool disabled = Disabled();
         if (_errors.Count > 0 || name is null || command is null) return null;
 
         return new JobDefinition
@@ -36,7 +39,7 @@ internal sealed partial class JobJsonReader
             Name = name.Value, Command = command, Arguments = ValueList.From(arguments), Shell = _shell ?? true,
             Schedule = schedule, Cron = cron, Parents = parents, TimeZone = timeZone,
             StartingDeadline = deadline, ConcurrencyPolicy = concurrency,
-            Retries = _retries ?? JobDefaults.Retries, Disabled = _disabled ?? false,
+            Retries = _retries ?? JobDefaults.Retries, Disabled = disabled,
             Cpus = _cpus ?? JobDefaults.Cpus, MemMb = _mem ?? JobDefaults.MemMb, DiskMb = _disk ?? JobDefaults.DiskMb,
             EnvironmentVariables = ValueList.From(_environment ?? []), Constraints = ValueList.From(_constraints ?? []),
             Fetch = fetch, Owner = _owner, OwnerName = _ownerName, Description = _description,
@@ -103,6 +106,17 @@ internal sealed partial class JobJsonReader
             return null;
         }
         return firstValue ?? secondValue;
+    }
+
+    /// <summary>Chronos' disabled, or Metronome's schedule flag enabled (its inverse); not both.</summary>
+    private bool Disabled()
+    {
+        if (_disabled is not null && _enabled is not null)
+        {
+            Error("enabled", "\"disabled\" and \"enabled\" both say whether the job runs; give one of them");
+            return false;
+        }
+        return _disabled ?? !(_enabled ?? true);
     }
 
     private TimeSpan StartingDeadline(bool metronome)

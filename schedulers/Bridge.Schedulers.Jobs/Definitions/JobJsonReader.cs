@@ -17,7 +17,7 @@ internal sealed partial class JobJsonReader
     // writes empty when unset).
     private string? _name, _command, _scheduleText, _cron, _scheduleTimeZone, _timezone, _epsilon, _concurrencyPolicy;
     private string _owner = "", _ownerName = "", _description = "";
-    private bool? _shell, _disabled, _concurrent;
+    private bool? _shell, _disabled, _enabled, _concurrent;
     private int? _retries;
     private long? _startingDeadlineSeconds;
     private Scalar? _cpus, _mem, _disk;
@@ -73,6 +73,7 @@ internal sealed partial class JobJsonReader
             case "epsilon": _epsilon = Text(field, value); break;
             case "retries": _retries = (int?)Integer(field, value, 0, int.MaxValue); break;
             case "disabled": _disabled = Bool(field, value); break;
+            case "enabled": _enabled = Bool(field, value); break;
             case "concurrent": _concurrent = Bool(field, value); break;
             case "cpus": _cpus = Resource(field, value); break;
             case "mem": _mem = Resource(field, value); break;
@@ -145,7 +146,6 @@ internal sealed partial class JobJsonReader
         ["cmd"] = "use 'command'",
         ["args"] = "use 'arguments' (with \"shell\": false)",
         ["env"] = "use 'environmentVariables': [{\"name\": ..., \"value\": ...}]",
-        ["enabled"] = "use 'disabled' (true stops the job)",
         ["schedules"] = "put Metronome's schedule fields at the top level: cron, timezone, concurrencyPolicy, startingDeadlineSeconds",
         ["run"] = "put Metronome's run fields at the top level: command, cpus, mem, disk",
         ["startingDeadline"] = "use 'startingDeadlineSeconds' or 'epsilon'",
@@ -156,7 +156,7 @@ internal sealed partial class JobJsonReader
     [
         "name", "command", "arguments", "shell", "schedule", "scheduleTimeZone", "parents", "epsilon", "retries",
         "disabled", "concurrent", "cpus", "mem", "disk", "environmentVariables", "constraints", "owner", "ownerName",
-        "description", "uris", "fetch", "cron", "timezone", "concurrencyPolicy", "startingDeadlineSeconds",
+        "description", "uris", "fetch", "cron", "timezone", "concurrencyPolicy", "startingDeadlineSeconds", "enabled",
     ];
 
     private void Unknown(string field)

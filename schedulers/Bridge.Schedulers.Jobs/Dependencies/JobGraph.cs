@@ -173,7 +173,7 @@ public sealed class JobGraph
 
     private static ValueList<JobName> Path(JobName job, JobName end, Dictionary<JobName, JobName> cameFrom)
     {
-        var path = new List<JobName> { job, end };
+        var path = new List<JobName> { job, end, job };
         for (var at = end; cameFrom[at] != job; at = cameFrom[at]) path.Insert(1, cameFrom[at]);
         return ValueList.From(path);
     }
