@@ -214,6 +214,25 @@ public class JobGraphTests
     }
 
     [Fact]
+    public void Replace_Unknown_IsRefused()
+    {
+        Assert.False(JobGraph.Empty.TryReplace(N("a"), [], out _, out var error));
+        Assert.Equal(GraphErrorKind.NotFound, error.Kind);
+    }
+
+    [Fact]
+    public void Replace_ToNoParents_MakesTheJobARoot()
+    {
+        var graph = Build(("a", []), ("b", ["a"]));
+
+        Assert.True(graph.TryReplace(N("b"), [], out var changed, out _));
+
+        Assert.Empty(changed.ParentsOf(N("b")));
+        Assert.Empty(changed.ChildrenOf(N("a")));
+        Assert.Throws<ArgumentException>(() => changed.StateOf(N("b"), _ => default));
+    }
+
+    [Fact]
     public void Remove_Unknown_IsRefused()
     {
         Assert.False(JobGraph.Empty.TryRemove(N("a"), out _, out var error));

@@ -127,6 +127,21 @@ public class JobScheduleDstTests
     }
 
     [Fact]
+    public void Iso_MixedPeriodLandingInTheSpringGap_RunsAtTheEndOfTheGap()
+    {
+        // 28 Feb 02:30 + 1 month + 1 day = 29 March 02:30, which does not exist: 03:00 CEST.
+        Assert.Equal([Utc(2, 28, 1, 30), Utc(3, 29, 1, 0)],
+            Fires(Iso("R/2026-02-28T02:30:00/P1M1D", Berlin), Utc(2, 27, 0), 2));
+    }
+
+    [Fact]
+    public void Cron_BothDayFields_FirstMondayInTheJobsZone()
+    {
+        // First Monday of April 2026 is the 6th; 09:00 CEST is 07:00Z.
+        Assert.Equal([Utc(4, 6, 7, 0), Utc(5, 4, 7, 0)], Fires(Cron("0 9 1-7 * 1", Berlin), Utc(3, 31, 0), 2));
+    }
+
+    [Fact]
     public void Iso_WithoutTimeZone_UsesTheStartsFixedOffset_NoDst()
     {
         // +01:00 all year: 02:30+01:00 is 01:30Z every day, spring change or not.
