@@ -78,7 +78,7 @@ internal sealed partial class JobJsonReader
             case "cpus": _cpus = Resource(field, value); break;
             case "mem": _mem = Resource(field, value); break;
             case "disk": _disk = Resource(field, value); break;
-            case "environmentVariables": _environment = Environment(field, value); break;
+            case "environmentVariables": _environment = EnvironmentVariables(field, value); break;
             case "constraints": _constraints = Constraints(field, value); break;
             case "owner": _owner = Text(field, value) ?? ""; break;
             case "ownerName": _ownerName = Text(field, value) ?? ""; break;
@@ -251,7 +251,7 @@ internal sealed partial class JobJsonReader
 
     private List<string>? Strings(string field, JsonElement value)
     {
-        if (!Array(field, value)) return null;
+        if (!IsArray(field, value)) return null;
         var list = new List<string>();
         int i = 0;
         foreach (var item in value.EnumerateArray())
@@ -263,16 +263,16 @@ internal sealed partial class JobJsonReader
         return list;
     }
 
-    private bool Array(string field, JsonElement value)
+    private bool IsArray(string field, JsonElement value)
     {
         if (value.ValueKind == JsonValueKind.Array) return true;
         if (value.ValueKind != JsonValueKind.Null) Error(field, $"must be an array, not {Describe(value)}");
         return false;
     }
 
-    private List<EnvironmentVariable>? Environment(string field, JsonElement value)
+    private List<EnvironmentVariable>? EnvironmentVariables(string field, JsonElement value)
     {
-        if (!Array(field, value)) return null;
+        if (!IsArray(field, value)) return null;
         var list = new List<EnvironmentVariable>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         int i = 0;
@@ -281,21 +281,17 @@ internal sealed partial class JobJsonReader
             var path = $"{field}[{i++}]";
             if (!Fields(path, item, ["name", "value"], out var fields)) continue;
             var name = fields.TryGetValue("name", out var n) ? Text(path + ".name", n) : null;
-            var text = fields.TryGetValue("value", out var v) && v.ValueKind != JsonValueKind.Null
-                ? (v.ValueKind == JsonValueKind.String ? v.GetString()! : Fail<string>(path + ".value", $"must be a string, not {Describe(v)}"))
-                : Fail<string>(path + ".value", "is required");
-            if (name is null) { Error(path + ".name", "is required (a variable name)"); continue; }
-            if (name.Contains('=') || name.Contains('\0')) { Error(path + ".name", $"'{name}' is not a variable name (no = or NUL)"); continue; }
-            if (!seen.Add(name)) { Error(path + ".name", $"'{name}' is set twice"); continue; }
-            if (text is not null) list.Add(new EnvironmentVariable(name, text));
+            // The value may be empty, so it is read as it is rather than with Text.
+            string? text = null;
+            if (!fields.TryGetValue("value", out var v) || v.ValueKind == JsonValueKind.Null) Error(path + ".value", "is required");
+            else if (v.ValueKind != JsonValueKind.String) Error(path + ".value", $"must be a string, not {Describe(v)}");
+            else text = v.GetString();
+            if (name is null) Error(path + ".name", "is required (a variable name)");
+            else if (name.Contains('=') || name.Contains('\0')) Error(path + ".name", $"'{name}' is not a variable name (no = or NUL)");
+            else if (!seen.Add(name)) Error(path + ".name", $"'{name}' is set twice");
+            else if (text is not null) list.Add(new EnvironmentVariable(name, text));
         }
         return list;
-    }
-
-    private T? Fail<T>(string field, string message) where T : class
-    {
-        Error(field, message);
-        return null;
     }
 
     /// <summary>An object's fields, refusing unknown and repeated ones.</summary>
@@ -310,7 +306,7 @@ internal sealed partial class JobJsonReader
         bool ok = true;
         foreach (var p in item.EnumerateObject())
         {
-            if (System.Array.IndexOf(allowed, p.Name) < 0)
+            if (Array.IndexOf(allowed, p.Name) < 0)
             {
                 Error($"{path}.{p.Name}", $"unknown field; expected {string.Join(", ", allowed)}");
                 ok = false;
@@ -326,7 +322,7 @@ internal sealed partial class JobJsonReader
 
     private List<JobConstraint>? Constraints(string field, JsonElement value)
     {
-        if (!Array(field, value)) return null;
+        if (!IsArray(field, value)) return null;
         var list = new List<JobConstraint>();
         int i = 0;
         foreach (var item in value.EnumerateArray())
@@ -376,7 +372,7 @@ internal sealed partial class JobJsonReader
 
     private List<FetchUri>? Fetch(string field, JsonElement value)
     {
-        if (!Array(field, value)) return null;
+        if (!IsArray(field, value)) return null;
         var list = new List<FetchUri>();
         int i = 0;
         foreach (var item in value.EnumerateArray())

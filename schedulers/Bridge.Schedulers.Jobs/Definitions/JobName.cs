@@ -13,10 +13,12 @@ namespace Bridge.Schedulers.Jobs.Definitions;
 /// </remarks>
 public readonly record struct JobName : IComparable<JobName>
 {
-    /// <summary>The name text.</summary>
-    public string Value { get; }
+    private readonly string? _value;
 
-    private JobName(string value) => Value = value;
+    /// <summary>The name text (empty for <c>default(JobName)</c>, which no parse returns).</summary>
+    public string Value => _value ?? "";
+
+    private JobName(string value) => _value = value;
 
     /// <summary>Checks a name against the rule.</summary>
     /// <param name="text">The candidate name.</param>
