@@ -18,6 +18,8 @@ packages+=(python3-avro)
 packages+=(libavro-java openjdk-17-jre-headless)
 # The schema registry is driven by confluent-kafka-python's registry clients (they talk HTTP with requests).
 packages+=(python3-confluent-kafka python3-requests)
+# The jobs scheduler's schedules are computed in IANA time zones (DST tests), read from tzdata.
+packages+=(tzdata)
 
 missing=()
 for p in "${packages[@]}"; do
