@@ -20,4 +20,19 @@ public static class Wait
             await Task.Delay(20);
         }
     }
+
+    /// <summary>Checks the asynchronous <paramref name="condition"/> every 20 ms until it holds.</summary>
+    /// <param name="condition">What must become true (a query of a running server, say).</param>
+    /// <param name="what">Named in the failure message.</param>
+    /// <param name="timeout">How long to wait (default 60 s).</param>
+    /// <exception cref="TimeoutException">The condition did not hold in time.</exception>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string? what = null, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what ?? "a condition"}");
+            await Task.Delay(20);
+        }
+    }
 }

@@ -1,0 +1,299 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bridge.Kernel;
+using Bridge.Schedulers.Services.Constraints;
+using Bridge.Schedulers.Services.Definitions;
+using Bridge.Schedulers.Services.Deployments;
+using Bridge.Schedulers.Services.Instances;
+using Bridge.Schedulers.Services.Scheduling;
+using Microsoft.Data.Sqlite;
+
+namespace Bridge.Schedulers.Services.State;
+
+/// <summary>What a services scheduler saved, read back at its start.</summary>
+/// <param name="FrameworkId">The framework id it last subscribed with, or null.</param>
+/// <param name="Apps">Apps, with their versions and deployments.</param>
+/// <param name="Instances">Instances (the tasks it launched and has not seen end).</param>
+public sealed record SavedServices(string? FrameworkId, IReadOnlyList<AppState> Apps, IReadOnlyList<Instance> Instances);
+
+/// <summary>
+/// The services scheduler's durable state in one SQLite file (<c>WORK_DIR/services.db</c>), in WAL
+/// mode with <c>synchronous=FULL</c>, held with an exclusive lock so a second scheduler on the same
+/// work dir fails at start. Saved before every launch, so no task runs that a restarted scheduler
+/// does not know (one it does not know is killed on sight).
+/// </summary>
+/// <remarks>
+/// Schema 1 (<c>PRAGMA user_version</c>): <c>meta(key, value)</c> (<c>framework_id</c>);
+/// <c>apps(id, definition, version, config_version, previous_config_version, deployment)</c>,
+/// definitions as Marathon JSON (<see cref="AppJson"/>), the deployment as JSON; <c>app_versions(id,
+/// version, definition)</c>, every version an app had (Marathon's <c>/v2/apps/{id}/versions</c>);
+/// <c>instances(task_id, app_id, version, agent_id, hostname, attributes, ports, condition, healthy,
+/// staged_at, started_at, since, message)</c>. Times are ISO 8601 round-trip text. Calls are not
+/// thread-safe: the scheduler's loop owns the store.
+/// </remarks>
+public sealed class ServicesStore : IDisposable
+{
+    /// <summary>The schema version this code reads and writes.</summary>
+    public const int SchemaVersion = 1;
+
+    private readonly SqliteConnection _db;
+
+    private ServicesStore(string path, SqliteConnection db)
+    {
+        Path = path;
+        _db = db;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (or creates, with its directory) the store at <paramref name="path"/>.</summary>
+    /// <exception cref="InvalidOperationException">The file cannot be opened (another scheduler holds it, it is not a
+    /// SQLite database, or it has a newer schema); the message says which.</exception>
+    public static ServicesStore Open(string path)
+    {
+        path = System.IO.Path.GetFullPath(path);
+        SqliteConnection? db = null;
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            db = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = 1,
+            }.ToString());
+            db.Open();
+            Execute(db, "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+            using var tx = db.BeginTransaction();
+            var version = Convert.ToInt32(Scalar(db, "PRAGMA user_version", tx), CultureInfo.InvariantCulture);
+            if (version > SchemaVersion)
+                throw new InvalidOperationException($"services state {path} has schema {version}, newer than this scheduler's {SchemaVersion}; run a newer Bridge");
+            if (version == 0)
+            {
+                Execute(db, """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                    CREATE TABLE apps (id TEXT PRIMARY KEY, definition TEXT NOT NULL, version TEXT NOT NULL, config_version TEXT NOT NULL,
+                        previous_config_version TEXT, deployment TEXT);
+                    CREATE TABLE app_versions (id TEXT NOT NULL, version TEXT NOT NULL, definition TEXT NOT NULL, PRIMARY KEY (id, version));
+                    CREATE TABLE instances (task_id TEXT PRIMARY KEY, app_id TEXT NOT NULL, version TEXT NOT NULL, agent_id TEXT NOT NULL,
+                        hostname TEXT NOT NULL, attributes TEXT NOT NULL, ports TEXT NOT NULL, condition TEXT NOT NULL, healthy INTEGER,
+                        staged_at TEXT NOT NULL, started_at TEXT, since TEXT NOT NULL, message TEXT);
+                    """, tx);
+                Execute(db, $"PRAGMA user_version = {SchemaVersion}", tx);
+            }
+            tx.Commit();
+            return new ServicesStore(path, db);
+        }
+        catch (SqliteException e)
+        {
+            db?.Dispose();
+            throw new InvalidOperationException($"services state {path} cannot be opened: {e.Message} (another scheduler on this work dir, or not a SQLite file)", e);
+        }
+        catch
+        {
+            db?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Everything saved.</summary>
+    /// <exception cref="InvalidOperationException">A saved row does not parse (the message names it).</exception>
+    public SavedServices Load()
+    {
+        var frameworkId = Scalar(_db, "SELECT value FROM meta WHERE key = 'framework_id'") as string;
+        var apps = new List<AppState>();
+        using (var read = Command("SELECT id, definition, version, config_version, previous_config_version, deployment FROM apps ORDER BY id"))
+        using (var rows = read.ExecuteReader())
+            while (rows.Read())
+            {
+                var id = rows.GetString(0);
+                var definition = ParseApp(rows.GetString(1), $"app {id}") with { Version = Time(rows.GetString(2)) };
+                apps.Add(new AppState(definition, Time(rows.GetString(3)))
+                {
+                    PreviousConfigVersion = rows.IsDBNull(4) ? null : Time(rows.GetString(4)),
+                    Deployment = rows.IsDBNull(5) ? null : ReadDeployment(rows.GetString(5), id),
+                });
+            }
+        var instances = new List<Instance>();
+        using (var read = Command("SELECT task_id, app_id, version, agent_id, hostname, attributes, ports, condition, healthy, staged_at, started_at, since, message FROM instances"))
+        using (var rows = read.ExecuteReader())
+            while (rows.Read())
+                instances.Add(new Instance(rows.GetString(0), AppId.Parse(rows.GetString(1)), Time(rows.GetString(2)),
+                    new AgentFacts(new AgentId(rows.GetString(3)), rows.GetString(4), Attributes.Parse(rows.GetString(5))),
+                    rows.GetString(6).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToList(),
+                    Enum.Parse<Condition>(rows.GetString(7)), rows.IsDBNull(8) ? null : rows.GetInt64(8) != 0, Time(rows.GetString(9)),
+                    rows.IsDBNull(10) ? null : Time(rows.GetString(10)), Time(rows.GetString(11)), rows.IsDBNull(12) ? null : rows.GetString(12)));
+        return new SavedServices(frameworkId, apps, instances);
+    }
+
+    /// <summary>Saves the framework id, durably.</summary>
+    public void SaveFrameworkId(string frameworkId)
+    {
+        using var write = Command("INSERT INTO meta (key, value) VALUES ('framework_id', $v) ON CONFLICT(key) DO UPDATE SET value = $v");
+        write.Parameters.AddWithValue("$v", frameworkId);
+        write.ExecuteNonQuery();
+    }
+
+    /// <summary>Saves what <paramref name="decisions"/> says changed, as <paramref name="scheduler"/> now holds it, in one transaction.</summary>
+    public void Save(ServiceScheduler scheduler, Decisions decisions)
+    {
+        using var tx = _db.BeginTransaction();
+        foreach (var id in decisions.ChangedApps)
+        {
+            if (scheduler.App(id) is { } app) SaveApp(app, tx);
+            else Delete("DELETE FROM apps WHERE id = $id; DELETE FROM app_versions WHERE id = $id", id.Value, tx);
+        }
+        foreach (var taskId in decisions.ChangedInstances)
+        {
+            if (scheduler.Instances.Get(taskId) is { } instance) SaveInstance(instance, tx);
+            else Delete("DELETE FROM instances WHERE task_id = $id", taskId, tx);
+        }
+        tx.Commit();
+    }
+
+    /// <summary>The versions app <paramref name="id"/> had, newest first (Marathon's <c>/v2/apps/{id}/versions</c>).</summary>
+    public IReadOnlyList<DateTimeOffset> Versions(AppId id)
+    {
+        using var read = Command("SELECT version FROM app_versions WHERE id = $id");
+        read.Parameters.AddWithValue("$id", id.Value);
+        var versions = new List<DateTimeOffset>();
+        using var rows = read.ExecuteReader();
+        while (rows.Read()) versions.Add(Time(rows.GetString(0)));
+        return [.. versions.OrderDescending()];
+    }
+
+    /// <summary>App <paramref name="id"/> as it was at <paramref name="version"/>, or null.</summary>
+    public AppDefinition? Version(AppId id, DateTimeOffset version)
+    {
+        using var read = Command("SELECT definition FROM app_versions WHERE id = $id AND version = $v");
+        read.Parameters.AddWithValue("$id", id.Value);
+        read.Parameters.AddWithValue("$v", Text(version));
+        return read.ExecuteScalar() is string json ? ParseApp(json, $"app {id} version {Text(version)}") with { Version = version } : null;
+    }
+
+    private void SaveApp(AppState app, SqliteTransaction tx)
+    {
+        var definition = AppJson.Write(app.Definition);
+        var version = Text(app.Definition.Version ?? app.ConfigVersion);
+        using (var write = Command("""
+            INSERT INTO apps (id, definition, version, config_version, previous_config_version, deployment) VALUES ($id, $d, $v, $c, $p, $dep)
+            ON CONFLICT(id) DO UPDATE SET definition = $d, version = $v, config_version = $c, previous_config_version = $p, deployment = $dep
+            """, tx))
+        {
+            write.Parameters.AddWithValue("$id", app.Definition.Id.Value);
+            write.Parameters.AddWithValue("$d", definition);
+            write.Parameters.AddWithValue("$v", version);
+            write.Parameters.AddWithValue("$c", Text(app.ConfigVersion));
+            write.Parameters.AddWithValue("$p", app.PreviousConfigVersion is { } p ? Text(p) : DBNull.Value);
+            write.Parameters.AddWithValue("$dep", app.Deployment is { } d ? WriteDeployment(d) : DBNull.Value);
+            write.ExecuteNonQuery();
+        }
+        using var history = Command("INSERT OR IGNORE INTO app_versions (id, version, definition) VALUES ($id, $v, $d)", tx);
+        history.Parameters.AddWithValue("$id", app.Definition.Id.Value);
+        history.Parameters.AddWithValue("$v", version);
+        history.Parameters.AddWithValue("$d", definition);
+        history.ExecuteNonQuery();
+    }
+
+    private void SaveInstance(Instance i, SqliteTransaction tx)
+    {
+        using var write = Command("""
+            INSERT OR REPLACE INTO instances (task_id, app_id, version, agent_id, hostname, attributes, ports, condition, healthy, staged_at, started_at, since, message)
+            VALUES ($t, $a, $v, $ag, $h, $at, $p, $c, $he, $st, $sa, $si, $m)
+            """, tx);
+        write.Parameters.AddWithValue("$t", i.TaskId);
+        write.Parameters.AddWithValue("$a", i.AppId.Value);
+        write.Parameters.AddWithValue("$v", Text(i.Version));
+        write.Parameters.AddWithValue("$ag", i.Agent.Id.Value);
+        write.Parameters.AddWithValue("$h", i.Agent.Hostname);
+        write.Parameters.AddWithValue("$at", i.Agent.Attributes.ToString());
+        write.Parameters.AddWithValue("$p", string.Join(',', i.Ports.Select(p => p.ToString(CultureInfo.InvariantCulture))));
+        write.Parameters.AddWithValue("$c", i.Condition.ToString());
+        write.Parameters.AddWithValue("$he", i.Healthy is { } h ? (h ? 1 : 0) : DBNull.Value);
+        write.Parameters.AddWithValue("$st", Text(i.StagedAt));
+        write.Parameters.AddWithValue("$sa", i.StartedAt is { } s ? Text(s) : DBNull.Value);
+        write.Parameters.AddWithValue("$si", Text(i.Since));
+        write.Parameters.AddWithValue("$m", (object?)i.Message ?? DBNull.Value);
+        write.ExecuteNonQuery();
+    }
+
+    private static string WriteDeployment(Deployment d)
+    {
+        var json = new JsonObject
+        {
+            ["id"] = d.Id,
+            ["steps"] = new JsonArray([.. d.Steps.Select(s => JsonValue.Create(s.ToString()))]),
+            ["started"] = Text(d.Started),
+            ["currentStep"] = d.CurrentStep,
+            ["original"] = d.Original is { } o ? AppJson.Write(o) : null,
+            ["originalVersion"] = d.Original?.Version is { } ov ? Text(ov) : null,
+            ["target"] = d.Target is { } t ? AppJson.Write(t) : null,
+            ["targetVersion"] = d.Target?.Version is { } tv ? Text(tv) : null,
+        };
+        return json.ToJsonString();
+    }
+
+    private static Deployment ReadDeployment(string text, string appId)
+    {
+        try
+        {
+            var json = JsonNode.Parse(text)!.AsObject();
+            AppDefinition? App(string field, string versionField) => json[field] is { } node
+                ? ParseApp(node.GetValue<string>(), $"app {appId} deployment") with { Version = json[versionField] is { } v ? Time(v.GetValue<string>()) : null }
+                : null;
+            var original = App("original", "originalVersion");
+            var target = App("target", "targetVersion");
+            return new Deployment(json["id"]!.GetValue<string>(), AppId.Parse(appId), original, target,
+                [.. json["steps"]!.AsArray().Select(s => Enum.Parse<DeploymentActionType>(s!.GetValue<string>()))],
+                Time(json["started"]!.GetValue<string>()), json["currentStep"]!.GetValue<int>());
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or NullReferenceException or FormatException)
+        {
+            throw new InvalidOperationException($"services state: app {appId}'s deployment does not parse: {e.Message}", e);
+        }
+    }
+
+    private static AppDefinition ParseApp(string json, string what)
+    {
+        var result = AppJson.Parse(json);
+        return result.App ?? throw new InvalidOperationException($"services state: {what} does not parse: {result.Failure?.ToJson()}");
+    }
+
+    private void Delete(string sql, string id, SqliteTransaction tx)
+    {
+        using var delete = Command(sql, tx);
+        delete.Parameters.AddWithValue("$id", id);
+        delete.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(string sql, SqliteTransaction? tx = null)
+    {
+        var command = _db.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        return command;
+    }
+
+    private static string Text(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    private static void Execute(SqliteConnection db, string sql, SqliteTransaction? tx = null)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection db, string sql, SqliteTransaction? tx = null)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        return command.ExecuteScalar();
+    }
+
+    /// <summary>Closes the file (and releases its lock).</summary>
+    public void Dispose() => _db.Dispose();
+}
