@@ -161,7 +161,12 @@ public sealed class ServiceScheduler
         var change = Instances.Apply(status, now);
         if (change is null)
         {
-            if (Instances.Get(status.TaskId.Value) is null && !TaskStates.IsTerminal(status.State))
+            if (Instances.Get(status.TaskId.Value) is { Condition: Condition.Killing } killing && !TaskStates.IsTerminal(status.State))
+            {
+                // Still alive though we asked for its end (the kill was lost, or the agent restarted): ask again.
+                decisions.Kills.Add(new Kill(killing.TaskId, killing.Agent.Id.Value, App(killing.AppId)?.Definition.TaskKillGracePeriod));
+            }
+            else if (Instances.Get(status.TaskId.Value) is null && !TaskStates.IsTerminal(status.State))
             {
                 // Nobody here owns the task (a launch lost before it was saved, or a deleted app's task): kill it.
                 decisions.Kills.Add(new Kill(status.TaskId.Value, status.AgentId?.Value, null));
