@@ -24,8 +24,10 @@ public sealed record Kill(string TaskId, string? AgentId, TimeSpan? GracePeriod)
 /// </summary>
 /// <param name="Type">The event type.</param>
 /// <param name="At">When it happened.</param>
-/// <param name="Fields">Its fields: <c>jobName</c>, <c>run</c> (number), <c>attempt</c>, <c>taskId</c>,
-/// <c>state</c>, <c>message</c>, ... (values: strings, numbers, booleans).</param>
+/// <param name="Fields">Its fields: <c>jobName</c>; for runs also <c>run</c> (number), <c>attempt</c>,
+/// <c>taskId</c>, <c>state</c> (<c>QUEUED</c>, ...), <c>dueAt</c> (ISO 8601 UTC with milliseconds),
+/// <c>message</c>, and when known <c>agentId</c>, <c>host</c>, <c>exitCode</c> (values: strings,
+/// numbers, booleans, null).</param>
 public sealed record JobEvent(string Type, DateTimeOffset At, IReadOnlyDictionary<string, object?> Fields);
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bridge.Kernel.Protocol;
 using Bridge.Kernel.V1;
 using Bridge.Schedulers.Jobs.Definitions;
@@ -530,7 +531,7 @@ public sealed class JobScheduler
             ["attempt"] = run.Attempt,
             ["taskId"] = run.TaskId,
             ["state"] = run.State.ToString().ToUpperInvariant(),
-            ["dueAt"] = run.DueAt,
+            ["dueAt"] = run.DueAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             ["message"] = run.Message,
         };
         if (run.AgentId is { } agent) fields["agentId"] = agent;
