@@ -336,4 +336,69 @@ public sealed class ServiceScheduler
 
     private static ServiceEvent Event(string type, DateTimeOffset at, params (string Name, object? Value)[] fields) =>
         new(type, at, fields.ToDictionary(f => f.Name, f => f.Value));
+
+    /// <summary>
+    /// Forgets an app's launch backoff so its waiting instances may launch at once (Marathon's
+    /// <c>DELETE /v2/queue/{appId}/delay</c>); the next failure starts the backoff from
+    /// <c>backoffSeconds</c> again.
+    /// </summary>
+    /// <returns>False, changing nothing, when the app does not exist or wants no instances launched
+    /// (it is not in the launch queue).</returns>
+    public bool ResetDelay(AppId id, DateTimeOffset now, Decisions decisions)
+    {
+        if (!_apps.TryGetValue(id.Value, out var app) || app.Wanted == 0) return false;
+        app.Delay = Launching.LaunchDelay.None;
+        decisions.AppChanged(id);
+        UpdateOfferInterest(now, decisions);
+        return true;
+    }
+
+    /// <summary>
+    /// Kills the tracked instances among <paramref name="taskIds"/> (Marathon's <c>DELETE
+    /// /v2/apps/{id}/tasks</c> and <c>POST /v2/tasks/delete</c> without <c>scale</c>): each gets a kill
+    /// with its app's grace period, and its app replaces it as any instance that ends (a kill does not
+    /// count against the backoff). Task ids not tracked are ignored.
+    /// </summary>
+    /// <returns>The instances killed, as they were before the kill, in the order of <paramref name="taskIds"/>.</returns>
+    public IReadOnlyList<Instance> KillInstances(IEnumerable<string> taskIds, DateTimeOffset now, Decisions decisions)
+    {
+        var killed = MarkKilled(taskIds, now, decisions);
+        foreach (var appId in killed.Select(i => i.AppId).Distinct())
+            if (_apps.TryGetValue(appId.Value, out var app)) Converge(app, now, decisions);
+        UpdateOfferInterest(now, decisions);
+        return killed;
+    }
+
+    /// <summary>
+    /// Kills the active instances of app <paramref name="id"/> among <paramref name="taskIds"/> and lowers its
+    /// instance count by as many, as one ScaleApplication deployment (Marathon's <c>?scale=true</c> on
+    /// <c>DELETE /v2/apps/{id}/tasks</c> and <c>POST /v2/tasks/delete</c>). Instances already being killed
+    /// and task ids of other apps are ignored; the count never goes below 0.
+    /// </summary>
+    /// <returns>The deployment, or <see cref="SubmitError.UnknownApp"/>, or <see cref="SubmitError.Locked"/>
+    /// (nothing killed) when a deployment is under way and <paramref name="force"/> is false.</returns>
+    public SubmitResult KillAndScale(AppId id, IEnumerable<string> taskIds, DateTimeOffset now, bool force, Decisions decisions)
+    {
+        if (!_apps.TryGetValue(id.Value, out var state)) return new SubmitResult(null, SubmitError.UnknownApp);
+        if (state.Deployment is { } blocking && !force) return new SubmitResult(null, SubmitError.Locked, blocking);
+        var mine = taskIds.Where(t => Instances.Get(t) is { AppId: var app, Condition: not Condition.Killing } && app == id);
+        var killed = MarkKilled(mine, now, decisions);
+        var target = state.Definition with { Instances = Math.Max(0, state.Definition.Instances - killed.Count) };
+        return Update(target, now, force: true, decisions);
+    }
+
+    private List<Instance> MarkKilled(IEnumerable<string> taskIds, DateTimeOffset now, Decisions decisions)
+    {
+        var killed = new List<Instance>();
+        foreach (var taskId in taskIds.Distinct(StringComparer.Ordinal))
+        {
+            if (Instances.Get(taskId) is not { } instance) continue;
+            Instances.MarkKilling(taskId, now);
+            var grace = _apps.GetValueOrDefault(instance.AppId.Value)?.Definition.TaskKillGracePeriod;
+            decisions.Kills.Add(new Kill(taskId, instance.Agent.Id.Value, grace));
+            decisions.InstanceChanged(taskId);
+            killed.Add(instance);
+        }
+        return killed;
+    }
 }
