@@ -12,6 +12,7 @@ var root = new RootCommand("Bridge: one shared pool of machines for YARN jobs, s
     EventsCommand.Create(),
     ServicesCommand.Create(),
     AppCommand.Create(),
+    JobCommand.Create(),
     RunCommand.Create(),
     StateCommand.Create(),
     HealthCommand.Create(),
