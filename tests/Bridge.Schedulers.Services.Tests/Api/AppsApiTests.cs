@@ -231,7 +231,9 @@ public sealed class AppsApiTests : IAsyncLifetime
             Assert.Equal(deployment, Assert.Single(body.GetProperty("deployments").EnumerateArray()).GetProperty("id").GetString());
         }
         (await _host.PatchAsync("/v2/apps/web?force=true", "{\"instances\": 3}")).Is(HttpStatusCode.OK);
-        (await _host.PatchAsync("/v2/apps/web?force=maybe", "{\"instances\": 3}")).Is(HttpStatusCode.BadRequest);
+        (await _host.PatchAsync("/v2/apps/web?force", "{\"instances\": 2}")).Is(HttpStatusCode.OK);
+        var bad = (await _host.PatchAsync("/v2/apps/web?force=maybe", "{\"instances\": 3}")).Is(HttpStatusCode.BadRequest);
+        Assert.Equal("Query parameter 'force' must be true or false, not 'maybe'.", bad.Json.GetProperty("message").GetString());
     }
 
     [Fact]
