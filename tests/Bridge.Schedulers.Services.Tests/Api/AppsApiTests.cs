@@ -147,6 +147,17 @@ public sealed class AppsApiTests : IAsyncLifetime
         Assert.Equal(app.GetProperty("versionInfo").GetProperty("lastConfigChangeAt").GetString(), task.GetProperty("version").GetString());
     }
 
+    [Theory]
+    [InlineData("/v2/apps/prod/web")]
+    [InlineData("/v2/apps//prod/web")]
+    [InlineData("/v2/apps/%2Fprod%2Fweb")]
+    [InlineData("/v2/apps/prod/web/")]
+    public async Task An_App_Id_In_The_Path_May_Be_Written_As_Clients_Write_It(string path)
+    {
+        await _host.CreateAsync(ApiHost.App("/prod/web"));
+        Assert.Equal("/prod/web", (await _host.GetAsync(path)).Is(HttpStatusCode.OK).Json.GetProperty("app").GetProperty("id").GetString());
+    }
+
     [Fact]
     public async Task Get_Of_An_Unknown_App_Is_404_With_Marathons_Message()
     {
