@@ -16,6 +16,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Broker());
         bench.Subcommands.Add(Avro());
         bench.Subcommands.Add(Bus());
+        bench.Subcommands.Add(Services());
         return bench;
     }
 
@@ -93,6 +94,24 @@ internal static class BenchCommand
                 return 2;
             }
             await MasterBenchmark.RunAsync(parse.GetValue(agents), parse.GetValue(frameworks), parse.GetValue(seconds), parse.GetValue(taskSeconds), Console.Out);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Services()
+    {
+        var agents = new Option<int>("--agents") { Description = "Simulated agents (cpus:2;mem:2048 each).", DefaultValueFactory = _ => 1_000 };
+        var instances = new Option<int>("--instances") { Description = "Instances of the one app deployed (cpus:0.1;mem:32 each; at most 20 per agent).", DefaultValueFactory = _ => 10_000 };
+        var command = new Command("services", "Deploy one app of many instances through the services scheduler onto simulated agents and time until all run.") { agents, instances };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(agents) < 1 || parse.GetValue(instances) < 1 || parse.GetValue(instances) > parse.GetValue(agents) * 20)
+            {
+                Console.Error.WriteLine("bridge bench services: --agents at least 1, --instances 1 to 20 per agent");
+                return 2;
+            }
+            await ServicesBenchmark.RunAsync(parse.GetValue(agents), parse.GetValue(instances), Console.Out);
             return 0;
         });
         return command;

@@ -10,6 +10,8 @@ var root = new RootCommand("Bridge: one shared pool of machines for YARN jobs, s
     RegistryCommand.Create(),
     BusCommand.Create(),
     EventsCommand.Create(),
+    ServicesCommand.Create(),
+    AppCommand.Create(),
     RunCommand.Create(),
     StateCommand.Create(),
     HealthCommand.Create(),

@@ -58,7 +58,9 @@ internal sealed class SimulatedAgent(MasterService master, int index, Recorder r
             switch (message.MessageCase)
             {
                 case MasterMessage.MessageOneofCase.RunTask:
-                    recorder.LaunchReceived(BinaryPrimitives.ReadInt64LittleEndian(message.RunTask.Task.Data.Span), Stopwatch.GetTimestamp());
+                    // Frameworks of the master benchmark put their ACCEPT's Stopwatch timestamp in the task's data; others do not.
+                    if (message.RunTask.Task.Data.Length >= sizeof(long))
+                        recorder.LaunchReceived(BinaryPrimitives.ReadInt64LittleEndian(message.RunTask.Task.Data.Span), Stopwatch.GetTimestamp());
                     Start(message.RunTask.Framework.Id, message.RunTask.Task.TaskId);
                     break;
                 case MasterMessage.MessageOneofCase.Acknowledge:

@@ -29,6 +29,14 @@ public sealed class InstanceTracker
 {
     private readonly Dictionary<string, Instance> _byTask = new(StringComparer.Ordinal);
     private readonly Dictionary<AppId, HashSet<string>> _byApp = [];
+    private readonly Dictionary<AppId, Dictionary<DateTimeOffset, VersionCounts>> _counts = [];
+
+    /// <summary>How the instances of <paramref name="appId"/> stand, per configuration version; kept as
+    /// instances change, so reading it costs nothing per instance.</summary>
+    public IReadOnlyDictionary<DateTimeOffset, VersionCounts> Counts(AppId appId) =>
+        _counts.TryGetValue(appId, out var counts) ? counts : Empty;
+
+    private static readonly IReadOnlyDictionary<DateTimeOffset, VersionCounts> Empty = new Dictionary<DateTimeOffset, VersionCounts>();
 
     /// <summary>Every tracked (not terminal) instance.</summary>
     public IEnumerable<Instance> All => _byTask.Values;
@@ -48,6 +56,7 @@ public sealed class InstanceTracker
             throw new InvalidOperationException($"task {instance.TaskId} is already tracked");
         if (!_byApp.TryGetValue(instance.AppId, out var tasks)) _byApp[instance.AppId] = tasks = new(StringComparer.Ordinal);
         tasks.Add(instance.TaskId);
+        Count(instance, +1);
     }
 
     /// <summary>Marks <paramref name="taskId"/> as being killed by us (so its end does not count as a failure).</summary>
@@ -56,7 +65,7 @@ public sealed class InstanceTracker
     {
         if (_byTask.GetValueOrDefault(taskId) is not { } instance) return null;
         if (instance.Condition == Condition.Killing) return instance;
-        return _byTask[taskId] = instance with { Condition = Condition.Killing, Since = now };
+        return Replace(instance, instance with { Condition = Condition.Killing, Since = now });
     }
 
     /// <summary>Applies a status update at <paramref name="now"/>.</summary>
@@ -80,14 +89,56 @@ public sealed class InstanceTracker
             Message = string.IsNullOrEmpty(status.Message) ? before.Message : status.Message,
         };
         if (after.IsTerminal) Remove(before);
-        else _byTask[taskId] = after;
+        else Replace(before, after);
         return new InstanceChange(before, after);
+    }
+
+    private Instance Replace(Instance before, Instance after)
+    {
+        Count(before, -1);
+        Count(after, +1);
+        return _byTask[after.TaskId] = after;
     }
 
     private void Remove(Instance instance)
     {
         _byTask.Remove(instance.TaskId);
+        Count(instance, -1);
         if (_byApp.TryGetValue(instance.AppId, out var tasks) && tasks.Remove(instance.TaskId) && tasks.Count == 0)
             _byApp.Remove(instance.AppId);
     }
+
+    private void Count(Instance instance, int delta)
+    {
+        if (!_counts.TryGetValue(instance.AppId, out var versions)) _counts[instance.AppId] = versions = [];
+        var counts = versions.GetValueOrDefault(instance.Version).Plus(instance, delta);
+        if (counts.Total == 0) versions.Remove(instance.Version);
+        else versions[instance.Version] = counts;
+        if (versions.Count == 0) _counts.Remove(instance.AppId);
+    }
+}
+
+/// <summary>How an app's instances of one configuration version stand.</summary>
+/// <param name="Total">Tracked instances (not ended).</param>
+/// <param name="Live">Of those, neither being killed nor unreachable: the ones that count toward the instance count.</param>
+/// <param name="Running">Of those, running.</param>
+/// <param name="RunningHealthy">Of those, passing their health check.</param>
+/// <param name="Killing">Being killed.</param>
+public readonly record struct VersionCounts(int Total, int Live, int Running, int RunningHealthy, int Killing)
+{
+    /// <summary>The healthy ones: running, and passing their check when the app has one.</summary>
+    public int Healthy(bool hasHealthChecks) => hasHealthChecks ? RunningHealthy : Running;
+
+    /// <summary>These counts with <paramref name="instance"/> added (<paramref name="delta"/> +1) or taken away (-1).</summary>
+    public VersionCounts Plus(Instance instance, int delta)
+    {
+        var live = instance.Condition is not (Condition.Killing or Condition.Unreachable);
+        var running = instance.Condition == Condition.Running;
+        return new VersionCounts(Total + delta, Live + (live ? delta : 0), Running + (running ? delta : 0),
+            RunningHealthy + (running && instance.Healthy == true ? delta : 0), Killing + (instance.Condition == Condition.Killing ? delta : 0));
+    }
+
+    /// <summary>The sum of two counts.</summary>
+    public static VersionCounts operator +(VersionCounts a, VersionCounts b) =>
+        new(a.Total + b.Total, a.Live + b.Live, a.Running + b.Running, a.RunningHealthy + b.RunningHealthy, a.Killing + b.Killing);
 }

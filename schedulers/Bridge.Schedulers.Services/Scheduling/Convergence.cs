@@ -11,10 +11,12 @@ namespace Bridge.Schedulers.Services.Scheduling;
 public sealed record ConvergeStep(IReadOnlyList<Instance> Kill, int Wanted, bool StepDone);
 
 /// <summary>
-/// The per-app control rule, pure: from the app's definition, its deployment step and its
-/// instances, which to kill and how many to launch. Instances being killed are left alone;
+/// The per-app control rule, pure: from the app's definition, its deployment step and how its
+/// instances stand, which to kill and how many to launch. Instances being killed are left alone;
 /// unreachable ones do not count toward the instance count (Marathon's default unreachable
-/// strategy replaces them at once), and when they come back the surplus is killed.
+/// strategy replaces them at once), and when they come back the surplus is killed. It decides from
+/// the tracker's per-version counts, so it costs nothing per instance; the instances themselves are
+/// listed only when some must be chosen to die.
 /// </summary>
 public static class Convergence
 {
@@ -22,34 +24,37 @@ public static class Convergence
     /// <param name="app">The app's definition (the target of its deployment, if any).</param>
     /// <param name="configVersion">Its current configuration version: instances with another one are old.</param>
     /// <param name="action">The deployment step under way, or null.</param>
-    /// <param name="instances">Its tracked instances.</param>
-    public static ConvergeStep Next(AppDefinition app, DateTimeOffset configVersion, DeploymentActionType? action, IReadOnlyList<Instance> instances)
+    /// <param name="counts">Its instances' counts per configuration version (<see cref="InstanceTracker.Counts"/>).</param>
+    /// <param name="instances">Lists its instances, when victims must be chosen.</param>
+    public static ConvergeStep Next(AppDefinition app, DateTimeOffset configVersion, DeploymentActionType? action,
+        IReadOnlyDictionary<DateTimeOffset, VersionCounts> counts, Func<IReadOnlyList<Instance>> instances)
     {
         var checks = app.HealthChecks.Count > 0;
-        var live = instances.Where(i => i.Condition is not (Condition.Killing or Condition.Unreachable)).ToList();
+        var all = counts.Values.Aggregate(default(VersionCounts), (a, b) => a + b);
         switch (action)
         {
             case DeploymentActionType.StartApplication:
                 return new ConvergeStep([], 0, StepDone: true);
             case DeploymentActionType.StopApplication:
-                return new ConvergeStep(instances.Where(i => i.Condition != Condition.Killing).ToList(), 0, StepDone: instances.Count == 0);
+                var stop = all.Total > all.Killing ? instances().Where(i => i.Condition != Condition.Killing).ToList() : [];
+                return new ConvergeStep(stop, 0, StepDone: all.Total == 0);
             case DeploymentActionType.RestartApplication:
-                var old = live.Where(i => i.Version != configVersion).ToList();
-                var fresh = live.Where(i => i.Version == configVersion).ToList();
+                var fresh = counts.GetValueOrDefault(configVersion);
+                var old = all + new VersionCounts(-fresh.Total, -fresh.Live, -fresh.Running, -fresh.RunningHealthy, -fresh.Killing);
                 var step = RollingReplace.Next(new ReplaceState(app.Instances, app.UpgradeStrategy.MinimumHealthCapacity,
-                    app.UpgradeStrategy.MaximumOverCapacity, old.Count, old.Count(i => i.IsHealthy(checks)),
-                    fresh.Count, fresh.Count(i => i.IsHealthy(checks))));
+                    app.UpgradeStrategy.MaximumOverCapacity, old.Live, old.Healthy(checks), fresh.Live, fresh.Healthy(checks)));
                 // Unhealthy old instances first, then by the app's kill selection.
-                var kill = Order(old, app.KillSelection).OrderBy(i => i.IsHealthy(checks)).Take(step.KillOld).ToList();
-                return new ConvergeStep(kill, step.StartNew, step.Done && instances.All(i => i.Condition != Condition.Killing));
+                var kill = step.KillOld == 0 ? [] : Order(Live(instances()).Where(i => i.Version != configVersion), app.KillSelection)
+                    .OrderBy(i => i.IsHealthy(checks)).Take(step.KillOld).ToList();
+                return new ConvergeStep(kill, step.StartNew, step.Done && all.Killing == 0);
             default:
-                var surplus = Math.Max(0, live.Count - app.Instances);
+                var surplus = Math.Max(0, all.Live - app.Instances);
                 // Not running yet, unhealthy, then by the app's kill selection.
-                var victims = Order(live, app.KillSelection).OrderBy(i => i.Condition == Condition.Running).ThenBy(i => i.IsHealthy(checks))
-                    .Take(surplus).ToList();
-                var done = action == DeploymentActionType.ScaleApplication && live.Count == app.Instances
-                    && live.All(i => i.IsHealthy(checks)) && instances.All(i => i.Condition != Condition.Killing);
-                return new ConvergeStep(victims, Math.Max(0, app.Instances - live.Count), done);
+                var victims = surplus == 0 ? [] : Order(Live(instances()), app.KillSelection)
+                    .OrderBy(i => i.Condition == Condition.Running).ThenBy(i => i.IsHealthy(checks)).Take(surplus).ToList();
+                var done = action == DeploymentActionType.ScaleApplication && all.Live == app.Instances
+                    && all.Healthy(checks) == all.Live && all.Killing == 0;
+                return new ConvergeStep(victims, Math.Max(0, app.Instances - all.Live), done);
         }
     }
 
@@ -58,4 +63,7 @@ public static class Convergence
         selection == KillSelection.OldestFirst
             ? instances.OrderBy(i => i.StagedAt).ThenBy(i => i.TaskId, StringComparer.Ordinal)
             : instances.OrderByDescending(i => i.StagedAt).ThenBy(i => i.TaskId, StringComparer.Ordinal);
+
+    private static IEnumerable<Instance> Live(IEnumerable<Instance> instances) =>
+        instances.Where(i => i.Condition is not (Condition.Killing or Condition.Unreachable));
 }

@@ -161,7 +161,12 @@ public sealed class ServiceScheduler
         var change = Instances.Apply(status, now);
         if (change is null)
         {
-            if (Instances.Get(status.TaskId.Value) is null && !TaskStates.IsTerminal(status.State))
+            if (Instances.Get(status.TaskId.Value) is { Condition: Condition.Killing } killing && !TaskStates.IsTerminal(status.State))
+            {
+                // Still alive though we asked for its end (the kill was lost, or the agent restarted): ask again.
+                decisions.Kills.Add(new Kill(killing.TaskId, killing.Agent.Id.Value, App(killing.AppId)?.Definition.TaskKillGracePeriod));
+            }
+            else if (Instances.Get(status.TaskId.Value) is null && !TaskStates.IsTerminal(status.State))
             {
                 // Nobody here owns the task (a launch lost before it was saved, or a deleted app's task): kill it.
                 decisions.Kills.Add(new Kill(status.TaskId.Value, status.AgentId?.Value, null));
@@ -192,8 +197,9 @@ public sealed class ServiceScheduler
         foreach (var app in _apps.Values.ToList())
         {
             var checks = app.Definition.HealthChecks.Count > 0;
-            foreach (var up in Instances.Of(app.Definition.Id).Where(i => i.Version == app.ConfigVersion && i.IsHealthy(checks)))
-                app.Delay = app.Delay.StayedUp(up.StartedAt ?? up.Since, now);
+            if (app.Delay.Failures > 0)
+                foreach (var up in Instances.Of(app.Definition.Id).Where(i => i.Version == app.ConfigVersion && i.IsHealthy(checks)))
+                    app.Delay = app.Delay.StayedUp(up.StartedAt ?? up.Since, now);
             if (app.Deployment is { Original: not null, Target: not null } d && app.DeploymentFailures > 0 && now - d.Started >= _options.RollbackAfter)
                 Rollback(app, now, decisions, reason: $"new instances failed {app.DeploymentFailures} time(s) and the deployment was not done after {_options.RollbackAfter.TotalSeconds:0} s");
             else Converge(app, now, decisions);
@@ -226,8 +232,10 @@ public sealed class ServiceScheduler
         var tasks = new List<TaskInfo>();
         foreach (var app in wanting)
         {
-            var placement = new CurrentPlacement(Instances.Of(app.Definition.Id).Where(i => i.Version == app.ConfigVersion && i.IsActive)
-                .OrderBy(i => i.StagedAt).Select(i => i.Agent).ToList());
+            // Constraints look at where the app's current instances run; without constraints nothing does.
+            var placement = app.Definition.Constraints.Count == 0 ? CurrentPlacement.None
+                : new CurrentPlacement(Instances.Of(app.Definition.Id).Where(i => i.Version == app.ConfigVersion && i.IsActive)
+                    .OrderBy(i => i.StagedAt).Select(i => i.Agent).ToList());
             var placed = 0;
             while (app.Wanted > 0)
             {
@@ -241,7 +249,7 @@ public sealed class ServiceScheduler
                 Instances.Add(new Instance(taskId, app.Definition.Id, app.ConfigVersion, agent, taken.HostPorts,
                     Condition.Provisioned, null, now, null, now, null));
                 left -= taken.Resources;
-                placement = placement.With(agent);
+                if (app.Definition.Constraints.Count > 0) placement = placement.With(agent);
                 app.Wanted--;
             }
         }
@@ -254,7 +262,8 @@ public sealed class ServiceScheduler
     {
         while (true)
         {
-            var step = Convergence.Next(app.Definition, app.ConfigVersion, app.Deployment?.CurrentAction, Instances.Of(app.Definition.Id));
+            var id = app.Definition.Id;
+            var step = Convergence.Next(app.Definition, app.ConfigVersion, app.Deployment?.CurrentAction, Instances.Counts(id), () => Instances.Of(id));
             foreach (var victim in step.Kill)
             {
                 Instances.MarkKilling(victim.TaskId, now);

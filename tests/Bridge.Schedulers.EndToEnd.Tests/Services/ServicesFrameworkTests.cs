@@ -71,4 +71,50 @@ public sealed class ServicesFrameworkTests
             Assert.Equal(running.Select(i => i.TaskId).Order(), (await InstancesAsync(services)).Select(i => i.TaskId).Order());
         }
     }
+
+    [Fact]
+    public async Task A_Rolling_Restart_Never_Drops_Below_MinimumHealthCapacity()
+    {
+        await using var cluster = await Cluster.StartAsync("cpus:2;mem:1024;ports:[31000-31099]");
+        await using var services = Start(cluster, Path.Combine(cluster.WorkDir, "services"));
+        // Three instances, at least ceil(3 x 0.5) = 2 healthy throughout, at most 3 running (no headroom).
+        var app = AppJson.Parse(WebJson).App! with { Constraints = [], UpgradeStrategy = new UpgradeStrategy(0.5, 0) };
+        await services.ChangeAsync((s, now, d) => s.Create(app, now, d));
+        await Wait.UntilAsync(async () => await services.ReadAsync((s, _) => s.App(app.Id)!.Deployment is null), "the first deployment", Timeout);
+        var before = (await InstancesAsync(services)).Select(i => i.TaskId).ToHashSet();
+
+        await services.ChangeAsync((s, now, d) => s.Restart(app.Id, now, force: false, d));
+        var samples = new List<(int Healthy, int Alive)>();
+        var deadline = DateTime.UtcNow + Timeout;
+        while (await services.ReadAsync((s, _) => s.App(app.Id)!.Deployment is not null))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the restart did not finish in time");
+            var instances = await InstancesAsync(services);
+            samples.Add((instances.Count(i => i.IsHealthy(hasHealthChecks: true)), instances.Count(i => i.Condition != Condition.Killing)));
+            await Task.Delay(20);
+        }
+        Assert.True(samples.Count > 10, $"only {samples.Count} samples");
+        Assert.True(samples.Min(s => s.Healthy) >= 2, $"healthy dropped to {samples.Min(s => s.Healthy)}");
+        Assert.True(samples.Max(s => s.Alive) <= 3, $"{samples.Max(s => s.Alive)} alive at once");
+        var after = await InstancesAsync(services);
+        Assert.Equal(3, after.Count(i => i.IsHealthy(hasHealthChecks: true)));
+        Assert.Empty(after.Select(i => i.TaskId).Intersect(before));
+    }
+
+    [Fact]
+    public async Task A_Crashing_App_Backs_Off_Longer_After_Each_Failure()
+    {
+        await using var cluster = await Cluster.StartAsync("cpus:1;mem:512;ports:[31000-31099]");
+        await using var services = Start(cluster, Path.Combine(cluster.WorkDir, "services"));
+        var app = AppJson.Parse("""
+            {"id": "/crasher", "cmd": "exit 3", "cpus": 0.1, "mem": 16, "instances": 1,
+             "backoffSeconds": 1, "backoffFactor": 2, "maxLaunchDelaySeconds": 4}
+            """).App!;
+        await services.ChangeAsync((s, now, d) => s.Create(app, now, d));
+        await Wait.UntilAsync(async () => await services.ReadAsync((s, _) => s.App(app.Id)!.Delay.Failures) >= 4, "four failures", Timeout);
+        var delay = await services.ReadAsync((s, _) => s.App(app.Id)!.Delay);
+        // 1 s, 2 s, 4 s, then held at maxLaunchDelaySeconds: the app is in cooldown.
+        Assert.Equal(TimeSpan.FromSeconds(4), delay.Wait);
+        Assert.True(delay.InCooldown);
+    }
 }

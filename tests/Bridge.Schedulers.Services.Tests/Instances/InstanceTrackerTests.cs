@@ -101,4 +101,37 @@ public sealed class InstanceTrackerTests
         Assert.Equal(2, tracker.Of(AppId.Parse("/web")).Count);
         Assert.Equal(3, tracker.All.Count());
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Counts_Always_Equal_What_The_Instances_Say(int seed)
+    {
+        var random = new Random(seed);
+        var tracker = new InstanceTracker();
+        var app = AppId.Parse("/web");
+        var versions = new[] { T0, T0.AddHours(1) };
+        TaskState[] states = [TaskState.TaskStaging, TaskState.TaskRunning, TaskState.TaskRunning, TaskState.TaskUnreachable, TaskState.TaskFailed, TaskState.TaskKilled];
+        for (var step = 0; step < 2000; step++)
+        {
+            var live = tracker.Of(app);
+            if (live.Count == 0 || random.Next(3) == 0)
+                tracker.Add(Launched("/web", step) with { Version = versions[random.Next(2)] });
+            else if (random.Next(5) == 0) tracker.MarkKilling(live[random.Next(live.Count)].TaskId, T0);
+            else
+            {
+                var target = live[random.Next(live.Count)];
+                tracker.Apply(Status(target, states[random.Next(states.Length)], healthy: random.Next(3) switch { 0 => null, 1 => true, _ => false }), T0);
+            }
+            foreach (var version in versions)
+            {
+                var mine = tracker.Of(app).Where(i => i.Version == version).ToList();
+                var expected = new VersionCounts(mine.Count, mine.Count(i => i.Condition is not (Condition.Killing or Condition.Unreachable)),
+                    mine.Count(i => i.Condition == Condition.Running), mine.Count(i => i.Condition == Condition.Running && i.Healthy == true),
+                    mine.Count(i => i.Condition == Condition.Killing));
+                Assert.Equal(expected, tracker.Counts(app).GetValueOrDefault(version));
+            }
+        }
+    }
 }

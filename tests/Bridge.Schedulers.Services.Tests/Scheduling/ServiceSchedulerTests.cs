@@ -260,6 +260,19 @@ public sealed class ServiceSchedulerTests
     }
 
     [Fact]
+    public void An_Instance_Still_Running_After_Its_Kill_Is_Killed_Again()
+    {
+        _scheduler.Create(Web(1), T0, new Decisions());
+        Offers(T0, OfferOn("a1"));
+        RunAll(T0);
+        var delete = new Decisions();
+        _scheduler.Delete(AppId.Parse("/web"), T0.AddSeconds(1), force: true, delete);
+        var task = Assert.Single(delete.Kills).TaskId;
+        // Reconciliation says it still runs: the kill was lost.
+        Assert.Equal(task, Assert.Single(Status(task, TaskState.TaskRunning, T0.AddMinutes(10)).Kills).TaskId);
+    }
+
+    [Fact]
     public void Reconciliation_Comes_Due_On_The_Interval()
     {
         _scheduler.Create(Web(1), T0, new Decisions());
