@@ -63,7 +63,7 @@ public static class MarathonApi
 
         string[] any = [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];
         group.MapMethods("/v2/apps", [HttpMethods.Get, HttpMethods.Post], context => AppsApi.RootAsync(api, context));
-        group.MapMethods("/v2/apps/{**path}", any, context => AppsApi.PathAsync(api, context, (string?)context.GetRouteValue("path") ?? ""));
+        group.MapMethods("/v2/apps/{**path}", any, context => AppsApi.PathAsync(api, context, PathOf(context)));
 
         group.MapGet("/v2/tasks", context => TasksApi.ListAsync(api, context));
         group.MapPost("/v2/tasks/delete", context => TasksApi.DeleteManyAsync(api, context));
@@ -72,7 +72,7 @@ public static class MarathonApi
         group.MapDelete("/v2/deployments/{id}", context => DeploymentsApi.CancelAsync(api, context, (string)context.GetRouteValue("id")!));
 
         group.MapGet("/v2/queue", context => QueueApi.ListAsync(api, context));
-        group.MapDelete("/v2/queue/{**path}", context => QueueApi.ResetDelayAsync(api, context, (string?)context.GetRouteValue("path") ?? ""));
+        group.MapDelete("/v2/queue/{**path}", context => QueueApi.ResetDelayAsync(api, context, PathOf(context)));
 
         group.MapGet("/v2/events", context => EventsApi.StreamAsync(api, context));
         group.MapGet("/v2/info", context => InfoApi.InfoAsync(api, context));
@@ -80,4 +80,7 @@ public static class MarathonApi
         group.MapGet("/ping", InfoApi.PingAsync);
         return group;
     }
+
+    /// <summary>The catch-all route value, decoded: clients that escape an app id's slashes (<c>%2Fprod%2Fweb</c>) mean them.</summary>
+    private static string PathOf(HttpContext context) => Uri.UnescapeDataString((string?)context.GetRouteValue("path") ?? "");
 }

@@ -147,6 +147,17 @@ public sealed class AppsApiTests : IAsyncLifetime
         Assert.Equal(app.GetProperty("versionInfo").GetProperty("lastConfigChangeAt").GetString(), task.GetProperty("version").GetString());
     }
 
+    [Theory]
+    [InlineData("/v2/apps/prod/web")]
+    [InlineData("/v2/apps//prod/web")]
+    [InlineData("/v2/apps/%2Fprod%2Fweb")]
+    [InlineData("/v2/apps/prod/web/")]
+    public async Task An_App_Id_In_The_Path_May_Be_Written_As_Clients_Write_It(string path)
+    {
+        await _host.CreateAsync(ApiHost.App("/prod/web"));
+        Assert.Equal("/prod/web", (await _host.GetAsync(path)).Is(HttpStatusCode.OK).Json.GetProperty("app").GetProperty("id").GetString());
+    }
+
     [Fact]
     public async Task Get_Of_An_Unknown_App_Is_404_With_Marathons_Message()
     {
@@ -231,7 +242,9 @@ public sealed class AppsApiTests : IAsyncLifetime
             Assert.Equal(deployment, Assert.Single(body.GetProperty("deployments").EnumerateArray()).GetProperty("id").GetString());
         }
         (await _host.PatchAsync("/v2/apps/web?force=true", "{\"instances\": 3}")).Is(HttpStatusCode.OK);
-        (await _host.PatchAsync("/v2/apps/web?force=maybe", "{\"instances\": 3}")).Is(HttpStatusCode.BadRequest);
+        (await _host.PatchAsync("/v2/apps/web?force", "{\"instances\": 2}")).Is(HttpStatusCode.OK);
+        var bad = (await _host.PatchAsync("/v2/apps/web?force=maybe", "{\"instances\": 3}")).Is(HttpStatusCode.BadRequest);
+        Assert.Equal("Query parameter 'force' must be true or false, not 'maybe'.", bad.Json.GetProperty("message").GetString());
     }
 
     [Fact]

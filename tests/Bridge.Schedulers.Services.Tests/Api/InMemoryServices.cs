@@ -146,10 +146,16 @@ internal sealed class InMemoryServices : IServicesControl, IDisposable
         return true;
     });
 
-    public void Dispose()
+    /// <summary>Ends every event stream, as a scheduler that stops does.</summary>
+    public void CompleteEvents()
     {
         lock (_subscribers)
             foreach (var subscriber in _subscribers) subscriber.Writer.TryComplete();
+    }
+
+    public void Dispose()
+    {
+        CompleteEvents();
         _gate.Dispose();
     }
 

@@ -123,13 +123,19 @@ internal static class ApiHttp
         w.WriteEndArray();
     }
 
-    /// <summary>A boolean query parameter: absent is <paramref name="absent"/>; <c>true</c> or <c>false</c> in any case.</summary>
+    /// <summary>A boolean query parameter: absent is <paramref name="absent"/>; <c>true</c> or <c>false</c> in any case;
+    /// a bare <c>?force</c> (no value) is true.</summary>
     /// <returns>False, with a 400 written, when the value is anything else.</returns>
     public static bool TryFlag(HttpContext context, string name, bool absent, out bool value, out Task? refused)
     {
         refused = null;
         value = absent;
         if (!context.Request.Query.TryGetValue(name, out var given) || given.Count == 0) return true;
+        if (string.IsNullOrEmpty(given[^1]))
+        {
+            value = true;
+            return true;
+        }
         if (bool.TryParse(given[^1], out value)) return true;
         refused = MessageAsync(context, StatusCodes.Status400BadRequest, $"Query parameter '{name}' must be true or false, not '{given[^1]}'.");
         return false;

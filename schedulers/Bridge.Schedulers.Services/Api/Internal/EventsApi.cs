@@ -35,6 +35,7 @@ internal static class EventsApi
         try
         {
             await response.StartAsync(stop.Token);
+            await response.Body.FlushAsync(stop.Token);
             var attached = new ServiceEvent("event_stream_attached", api.Options.TimeProvider.GetUtcNow(),
                 new Dictionary<string, object?> { ["remoteAddress"] = context.Connection.RemoteIpAddress?.ToString() ?? "" });
             if (Wanted(attached)) await WriteAsync(response, attached, stop.Token);
