@@ -21,7 +21,7 @@ public interface IServicesControl
     IAsyncEnumerable<ServiceEvent> EventsAsync(CancellationToken cancellationToken);
 
     /// <summary>What <c>/v2/info</c> shows: the framework's name and id (null before it first subscribed),
-    /// the master it talks to, and the scheduler's own address.</summary>
+    /// the master it talks to, and Bridge's version.</summary>
     ServicesInfo Info { get; }
 }
 

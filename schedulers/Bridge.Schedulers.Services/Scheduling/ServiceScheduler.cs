@@ -96,11 +96,12 @@ public sealed class ServiceScheduler
         if (!_apps.TryGetValue(app.Id.Value, out var state)) return Create(app, now, decisions);
         if (state.Deployment is { } blocking && !force) return new SubmitResult(null, SubmitError.Locked, blocking);
         var original = state.Definition;
-        var target = app with { Version = now };
+        var version = NextVersion(state, now);
+        var target = app with { Version = version };
         state.PreviousConfigVersion = state.ConfigVersion;
         if (!Deployment.OnlyScaled(original, target))
         {
-            state.ConfigVersion = now;
+            state.ConfigVersion = version;
             state.Delay = Launching.LaunchDelay.None; // a new version starts without the old one's backoff
         }
         state.Definition = target;
@@ -113,9 +114,10 @@ public sealed class ServiceScheduler
         if (!_apps.TryGetValue(id.Value, out var state)) return new SubmitResult(null, SubmitError.UnknownApp);
         if (state.Deployment is { } blocking && !force) return new SubmitResult(null, SubmitError.Locked, blocking);
         var original = state.Definition;
+        var version = NextVersion(state, now);
         state.PreviousConfigVersion = state.ConfigVersion;
-        state.ConfigVersion = now;
-        state.Definition = original with { Version = now };
+        state.ConfigVersion = version;
+        state.Definition = original with { Version = version };
         return Deploy(state, original, state.Definition, now, restart: true, decisions);
     }
 
@@ -327,11 +329,20 @@ public sealed class ServiceScheduler
             // A new app has nothing to go back to: it is removed, as Marathon's rollback of a creation does.
             return Deploy(app, app.Definition, null, now, restart: false, decisions);
         }
-        var target = failed.Original with { Version = now };
+        var target = failed.Original with { Version = NextVersion(app, now) };
         var original = app.Definition;
         (app.ConfigVersion, app.PreviousConfigVersion) = (app.PreviousConfigVersion ?? app.ConfigVersion, app.ConfigVersion);
         app.Definition = target;
         return Deploy(app, original, target, now, restart: false, decisions);
+    }
+
+    /// <summary>A version stamp for a change of <paramref name="app"/> at <paramref name="now"/>: now, or a millisecond past
+    /// the app's latest stamp when the clock has not moved on (two changes in one millisecond must differ: the
+    /// configuration version tells old instances from new).</summary>
+    private static DateTimeOffset NextVersion(AppState app, DateTimeOffset now)
+    {
+        var latest = new[] { app.ConfigVersion, app.Definition.Version ?? app.ConfigVersion }.Max();
+        return now > latest ? now : latest.AddMilliseconds(1);
     }
 
     private static ServiceEvent Event(string type, DateTimeOffset at, params (string Name, object? Value)[] fields) =>

@@ -273,6 +273,20 @@ public sealed class ServiceSchedulerTests
     }
 
     [Fact]
+    public void A_Restart_In_The_Same_Millisecond_As_The_Last_Change_Still_Replaces_Every_Instance()
+    {
+        _scheduler.Create(Web(1), T0, new Decisions());
+        Offers(T0, OfferOn("a1"));
+        RunAll(T0);
+        var restart = new Decisions();
+        _scheduler.Restart(AppId.Parse("/web"), T0, force: true, restart);
+        var app = _scheduler.App(AppId.Parse("/web"))!;
+        Assert.True(app.ConfigVersion > T0);
+        Assert.NotNull(app.Deployment);
+        Assert.Equal(1, app.Wanted); // a new instance is wanted: the old one is of another version
+    }
+
+    [Fact]
     public void Reconciliation_Comes_Due_On_The_Interval()
     {
         _scheduler.Create(Web(1), T0, new Decisions());
