@@ -1,4 +1,5 @@
 using Bridge.Kernel.V1;
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Jobs.Definitions;
 
 namespace Bridge.Schedulers.Jobs.Runs;
@@ -33,9 +34,10 @@ public sealed record JobEvent(string Type, DateTimeOffset At, IReadOnlyDictionar
 /// <summary>
 /// What the jobs scheduler core decided in one step, for the framework shell to carry out in this
 /// order: persist (<see cref="Changed"/>), launch, decline, kill, reconcile, revive or suppress,
-/// publish events. The same shape as the services scheduler's, so one shell can serve both.
+/// publish events. The same shape as the services scheduler's, so one shell serves both
+/// (<see cref="FrameworkShell{TDecisions, TEvent}"/>, through <see cref="IFrameworkDecisions{TEvent}"/>).
 /// </summary>
-public sealed class Decisions
+public sealed class Decisions : IFrameworkDecisions<JobEvent>
 {
     /// <summary>Launches, one per offer used.</summary>
     public List<Launch> Launches { get; } = [];
@@ -72,6 +74,18 @@ public sealed class Decisions
     /// <summary>Nothing to do.</summary>
     public bool IsEmpty => Launches.Count == 0 && Declines.Count == 0 && Kills.Count == 0 && Events.Count == 0
         && Reconcile is null && WantOffers is null && !Changed;
+
+    IEnumerable<(OfferID OfferId, IReadOnlyList<TaskInfo> Tasks)> IFrameworkDecisions<JobEvent>.Launches =>
+        Launches.Select(l => (l.OfferId, l.Tasks));
+
+    IReadOnlyCollection<OfferID> IFrameworkDecisions<JobEvent>.Declines => Declines;
+
+    IEnumerable<(string TaskId, string? AgentId, TimeSpan? GracePeriod)> IFrameworkDecisions<JobEvent>.Kills =>
+        Kills.Select(k => (k.TaskId, k.AgentId, k.GracePeriod));
+
+    IReadOnlyCollection<(string TaskId, string AgentId)>? IFrameworkDecisions<JobEvent>.Reconcile => Reconcile;
+
+    IReadOnlyList<JobEvent> IFrameworkDecisions<JobEvent>.Events => Events;
 }
 
 /// <summary>Why a change was refused, as a value (the REST layer maps it to HTTP).</summary>

@@ -1,4 +1,5 @@
 using Bridge.Kernel.V1;
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Services.Definitions;
 using Bridge.Schedulers.Services.Deployments;
 using Bridge.Schedulers.Services.Instances;
@@ -29,9 +30,10 @@ public sealed record ServiceEvent(string Type, DateTimeOffset At, IReadOnlyDicti
 
 /// <summary>
 /// What the scheduler core decided in one step, for the framework shell to carry out in this order:
-/// persist (<see cref="Changed"/>), launch, decline, kill, reconcile, revive or suppress, publish events.
+/// persist (<see cref="Changed"/>), launch, decline, kill, reconcile, revive or suppress, publish events
+/// (<see cref="FrameworkShell{TDecisions, TEvent}"/> does, through <see cref="IFrameworkDecisions{TEvent}"/>).
 /// </summary>
-public sealed class Decisions
+public sealed class Decisions : IFrameworkDecisions<ServiceEvent>
 {
     /// <summary>Launches, one per offer used.</summary>
     public List<Launch> Launches { get; } = [];
@@ -69,6 +71,18 @@ public sealed class Decisions
     /// <summary>Nothing to do.</summary>
     public bool IsEmpty => Launches.Count == 0 && Declines.Count == 0 && Kills.Count == 0 && Events.Count == 0
         && Reconcile is null && WantOffers is null && !Changed;
+
+    IEnumerable<(OfferID OfferId, IReadOnlyList<TaskInfo> Tasks)> IFrameworkDecisions<ServiceEvent>.Launches =>
+        Launches.Select(l => (l.OfferId, l.Tasks));
+
+    IReadOnlyCollection<OfferID> IFrameworkDecisions<ServiceEvent>.Declines => Declines;
+
+    IEnumerable<(string TaskId, string? AgentId, TimeSpan? GracePeriod)> IFrameworkDecisions<ServiceEvent>.Kills =>
+        Kills.Select(k => (k.TaskId, k.AgentId, k.GracePeriod));
+
+    IReadOnlyCollection<(string TaskId, string AgentId)>? IFrameworkDecisions<ServiceEvent>.Reconcile => Reconcile;
+
+    IReadOnlyList<ServiceEvent> IFrameworkDecisions<ServiceEvent>.Events => Events;
 }
 
 /// <summary>Why a change of an app was refused, as a value (the REST layer maps it to HTTP).</summary>
