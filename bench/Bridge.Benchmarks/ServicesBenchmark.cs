@@ -51,7 +51,7 @@ public static class ServicesBenchmark
                 TickInterval = TimeSpan.FromMilliseconds(100),
             });
             var subscribing = Stopwatch.StartNew();
-            while (services.Info.FrameworkId is null)
+            while (!services.HasSubscribed)
             {
                 if (subscribing.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException("the services scheduler did not subscribe within 30 s");
                 await Task.Delay(10);

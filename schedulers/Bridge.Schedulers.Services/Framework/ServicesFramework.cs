@@ -87,6 +87,9 @@ public sealed class ServicesFramework : IServicesControl, IAsyncDisposable
     /// <summary>The scheduler's state store.</summary>
     public ServicesStore Store => _store;
 
+    /// <summary>True once the master has accepted the subscription (a saved framework id alone does not make it true).</summary>
+    public bool HasSubscribed => _shell.HasSubscribed;
+
     /// <inheritdoc />
     public ServicesInfo Info => new(_options.Name, _shell.FrameworkId, _options.Master.ToString().TrimEnd('/'), typeof(ServicesFramework).Assembly.GetName().Version?.ToString(3) ?? "0");
 

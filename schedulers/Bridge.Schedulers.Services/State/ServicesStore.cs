@@ -130,6 +130,7 @@ public sealed class ServicesStore : IDisposable
     /// <summary>Saves the framework id, durably.</summary>
     public void SaveFrameworkId(string frameworkId)
     {
+        Durable(true);
         using var write = Command("INSERT INTO meta (key, value) VALUES ('framework_id', $v) ON CONFLICT(key) DO UPDATE SET value = $v");
         write.Parameters.AddWithValue("$v", frameworkId);
         write.ExecuteNonQuery();
@@ -145,12 +146,7 @@ public sealed class ServicesStore : IDisposable
     /// </summary>
     public void Save(ServiceScheduler scheduler, Decisions decisions)
     {
-        var durable = decisions.ChangedApps.Count > 0 || decisions.Launches.Count > 0;
-        if (durable != _durable)
-        {
-            Execute(_db, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-            _durable = durable;
-        }
+        Durable(decisions.ChangedApps.Count > 0 || decisions.Launches.Count > 0);
         using var tx = _db.BeginTransaction();
         foreach (var id in decisions.ChangedApps)
         {
@@ -163,6 +159,14 @@ public sealed class ServicesStore : IDisposable
             else Delete("DELETE FROM instances WHERE task_id = $id", taskId, tx);
         }
         tx.Commit();
+    }
+
+    /// <summary>Whether the next commits are fsynced (<c>synchronous=FULL</c>) or not (<c>NORMAL</c>).</summary>
+    private void Durable(bool durable)
+    {
+        if (durable == _durable) return;
+        Execute(_db, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+        _durable = durable;
     }
 
     /// <summary>The versions app <paramref name="id"/> had, newest first (Marathon's <c>/v2/apps/{id}/versions</c>).</summary>

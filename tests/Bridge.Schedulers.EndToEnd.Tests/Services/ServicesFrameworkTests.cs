@@ -45,6 +45,7 @@ public sealed class ServicesFrameworkTests
         var workDir = Path.Combine(cluster.WorkDir, "services");
         var app = AppJson.Parse(WebJson).App!;
         IReadOnlyList<Instance> running;
+        string? frameworkId;
         await using (var services = Start(cluster, workDir))
         {
             var created = await services.ChangeAsync((s, now, d) => s.Create(app, now, d));
@@ -53,6 +54,7 @@ public sealed class ServicesFrameworkTests
                 "three healthy instances", Timeout);
             await Wait.UntilAsync(async () => await services.ReadAsync((s, _) => s.App(app.Id)!.Deployment is null), "the deployment to finish", Timeout);
             running = await InstancesAsync(services);
+            frameworkId = services.Info.FrameworkId;
             Assert.Equal(3, running.Select(i => i.Agent.Hostname).Distinct().Count());
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             foreach (var instance in running)
@@ -62,7 +64,8 @@ public sealed class ServicesFrameworkTests
         // A new scheduler on the same state subscribes with the saved framework id and adopts the tasks.
         await using (var services = Start(cluster, workDir))
         {
-            await Wait.UntilAsync(() => services.Info.FrameworkId is not null, "the restarted scheduler to subscribe", Timeout);
+            await Wait.UntilAsync(() => services.HasSubscribed, "the restarted scheduler to subscribe", Timeout);
+            Assert.Equal(frameworkId, services.Info.FrameworkId);
             var adopted = await InstancesAsync(services);
             Assert.Equal(running.Select(i => i.TaskId).Order(), adopted.Select(i => i.TaskId).Order());
             // Reconciliation confirms them running; nothing is relaunched.
