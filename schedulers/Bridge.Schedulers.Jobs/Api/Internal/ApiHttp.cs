@@ -77,9 +77,9 @@ internal static class ApiHttp
             w.WriteEndObject();
         });
 
-    /// <summary>404 <c>{"status": "Not Found", "message": "job 'x' does not exist"}</c>.</summary>
+    /// <summary>404 <c>{"status": "Not Found", "message": "job x does not exist"}</c> (the core's words for an unknown job).</summary>
     public static Task UnknownJobAsync(HttpContext context, string name) =>
-        ErrorAsync(context, StatusCodes.Status404NotFound, $"job '{name}' does not exist");
+        ErrorAsync(context, StatusCodes.Status404NotFound, $"job {name} does not exist");
 
     /// <summary>The answer to a refused change: 404 for an unknown job, 409 for a name taken, 400 (naming
     /// the field) for an unknown parent, a cycle or a name too long.</summary>
