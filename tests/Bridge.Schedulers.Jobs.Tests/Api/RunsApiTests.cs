@@ -175,6 +175,22 @@ public sealed class RunsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_Example_Hourly_Job_Added_Then_Run_By_Hand_Records_A_Successful_Run()
+    {
+        // What `bridge job add examples/jobs/hourly.json` then `bridge job run hourly` send.
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Bridge.sln"))) directory = directory.Parent;
+        var json = await File.ReadAllTextAsync(Path.Combine(directory!.FullName, "examples", "jobs", "hourly.json"));
+        _host.Jobs.Time.Advance(TimeSpan.FromMinutes(30)); // between two hourly due times
+        await _host.AddScheduledAsync(json);
+        await _host.RunOnceAsync("hourly");
+
+        var run = Assert.Single(await HistoryAsync("hourly"));
+        Assert.Equal("SUCCEEDED MANUAL 0", $"{Text(run, "state")} {Text(run, "trigger")} {Text(run, "exitStatus")}");
+        Assert.Equal(1, (await _host.GetAsync("/v1/scheduler/job/hourly")).Json.GetProperty("successCount").GetInt64());
+    }
+
+    [Fact]
     public async Task A_Dependent_Job_Runs_After_Its_Parent_And_Shows_Parents_As_Trigger()
     {
         await _host.AddScheduledAsync(ApiHost.Daily("a"));
