@@ -11,6 +11,7 @@ var root = new RootCommand("Bridge: one shared pool of machines for YARN jobs, s
     BusCommand.Create(),
     EventsCommand.Create(),
     ServicesCommand.Create(),
+    JobsCommand.Create(),
     AppCommand.Create(),
     JobCommand.Create(),
     RunCommand.Create(),

@@ -7,6 +7,7 @@ using Bridge.Eventing.Schemas.Store;
 using Bridge.Kernel.Agent;
 using Bridge.Kernel.Master;
 using Bridge.Kernel.Master.Registry;
+using Bridge.Schedulers.Jobs.Framework;
 using Bridge.Schedulers.Services.Framework;
 using Microsoft.Extensions.Logging;
 
@@ -40,7 +41,8 @@ internal static class UpCommand
         var busPort = new Option<int>("--bus-port") { Description = "Event bus (API tier) port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => EnvironmentInt("BRIDGE_BUS_PORT", 7070) };
         var busBackends = new Option<int>("--bus-backends") { Description = "Back-end nodes of the event bus.", DefaultValueFactory = _ => 3 };
         var servicesPort = ServicesCommand.PortOption("--services-port");
-        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir, offerTimeout, brokerPort, registryPort, busPort, busBackends, servicesPort };
+        var jobsPort = JobsCommand.PortOption("--jobs-port");
+        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir, offerTimeout, brokerPort, registryPort, busPort, busBackends, servicesPort, jobsPort };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var count = parse.GetValue(agents);
@@ -110,6 +112,9 @@ internal static class UpCommand
                 var servicesOptions = new ServicesOptions { Master = master.Address, WorkDirectory = Path.Combine(root, "services"), LoggerFactory = logs };
                 if (await ServicesCommand.StartAsync(servicesOptions, parse.GetValue(servicesPort), "bridge up", cancellationToken) is not { } startedServices) return 1;
                 await using var services = startedServices;
+                var jobsOptions = new JobsOptions { Master = master.Address, WorkDirectory = Path.Combine(root, "jobs"), LoggerFactory = logs };
+                if (await JobsCommand.StartAsync(jobsOptions, parse.GetValue(jobsPort), "bridge up", cancellationToken) is not { } startedJobs) return 1;
+                await using var jobs = startedJobs;
                 Console.WriteLine($"bridge {VersionCommand.Describe()} up");
                 Console.WriteLine($"  master   {master.Address}  (scheduler, agent and operator APIs over gRPC; /api/v1/state, /metrics, /health)");
                 Console.WriteLine($"  registry {Path.Combine(root, "master", "registry.db")}");
@@ -120,7 +125,8 @@ internal static class UpCommand
                 Console.WriteLine($"  bus      {bus.Api.Address.ToString().TrimEnd('/')}  (event bus sessions over gRPC; {bus.Backends.Count} back-end nodes; records encrypted, keys in {Path.Combine(root, "bus")})");
                 Console.WriteLine($"  events   bridge.tasks bridge.agents bridge.frameworks bridge.offers  (the master's events on the bus: ./bridge events tail --topic bridge.tasks)");
                 Console.WriteLine($"  services {services.Address.ToString().TrimEnd('/')}  (services scheduler, Marathon's /v2 REST API; ./bridge app deploy examples/services/web.json)");
-                Console.WriteLine("  not yet here: jobs, YARN bridge (see README)");
+                Console.WriteLine($"  jobs     {jobs.Address.ToString().TrimEnd('/')}  (jobs scheduler, Chronos' /v1/scheduler REST API; ./bridge job add examples/jobs/hourly.json)");
+                Console.WriteLine("  not yet here: YARN bridge (see README)");
                 Console.WriteLine("Press Ctrl-C to stop.");
                 await Shutdown.WaitAsync(cancellationToken);
                 Console.WriteLine("stopping: killing tasks");

@@ -1,12 +1,6 @@
 using System.Net;
 using Bridge.Schedulers.Services.Api;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Bridge.Schedulers.Hosting;
 
 namespace Bridge.Schedulers.Services.Framework;
 
@@ -17,20 +11,19 @@ namespace Bridge.Schedulers.Services.Framework;
 /// </summary>
 public sealed class ServicesServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly RestEndpoint _rest;
 
-    private ServicesServer(ServicesFramework framework, WebApplication app, Uri address)
+    private ServicesServer(ServicesFramework framework, RestEndpoint rest)
     {
         Framework = framework;
-        _app = app;
-        Address = address;
+        _rest = rest;
     }
 
     /// <summary>The scheduler.</summary>
     public ServicesFramework Framework { get; }
 
     /// <summary>Where the REST API listens, e.g. <c>http://127.0.0.1:8080</c>.</summary>
-    public Uri Address { get; }
+    public Uri Address => _rest.Address;
 
     /// <summary>Starts the scheduler with <paramref name="options"/> and its REST API on <paramref name="endpoint"/> (port 0 picks a free one).</summary>
     /// <exception cref="InvalidOperationException">The state cannot be opened (see <see cref="ServicesFramework.Start"/>).</exception>
@@ -40,21 +33,8 @@ public sealed class ServicesServer : IAsyncDisposable
         var framework = ServicesFramework.Start(options);
         try
         {
-            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-            builder.Logging.ClearProviders();
-            builder.Services.AddSingleton(options.LoggerFactory);
-            builder.Services.AddRouting();
-            builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-            {
-                kestrel.AddServerHeader = false;
-                kestrel.Listen(endpoint);
-            });
-            var app = builder.Build();
-            app.UseRouting();
-            MarathonApi.Map(app, framework, new MarathonApiOptions { TimeProvider = options.TimeProvider, AppJson = new() { DefaultRole = options.Role } });
-            await app.StartAsync(cancellationToken);
-            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            return new ServicesServer(framework, app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)));
+            var rest = await RestEndpoint.StartAsync(endpoint, options.LoggerFactory, rest => MarathonApi.Map(rest, framework, new MarathonApiOptions { TimeProvider = options.TimeProvider, AppJson = new() { DefaultRole = options.Role } }), cancellationToken);
+            return new ServicesServer(framework, rest);
         }
         catch
         {
@@ -63,11 +43,10 @@ public sealed class ServicesServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the REST API, then the scheduler (its tasks keep running; see <see cref="ServicesFramework.DisposeAsync"/>).</summary>
+    /// <summary>Stops the REST API, then the scheduler (its tasks keep running: the master keeps them for the failover timeout).</summary>
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _rest.DisposeAsync();
         await Framework.DisposeAsync();
     }
 }

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Net;
+using Bridge.Schedulers.Jobs.Framework;
+
+namespace Bridge.Host;
+
+/// <summary><c>bridge jobs</c>: the jobs scheduler (Chronos-like, on Quartz) on its own, a framework of a master elsewhere (docs/jobs.md).</summary>
+internal static class JobsCommand
+{
+    public static Command Create()
+    {
+        var master = new Option<string>("--master")
+        {
+            Description = "The master's address.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BRIDGE_MASTER") ?? "http://127.0.0.1:5050",
+        };
+        var port = PortOption();
+        var workDir = new Option<string>("--work-dir")
+        {
+            Description = "Where the scheduler keeps its state (WORK_DIR/jobs.db: jobs, runs, history).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BRIDGE_JOBS_WORK_DIR") ?? Path.Combine(Path.GetTempPath(), "bridge-jobs"),
+        };
+        var command = new Command("jobs", "Run the jobs scheduler (Chronos' REST API, /v1/scheduler) until interrupted.") { master, port, workDir };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!Uri.TryCreate(ServicesCommand.Address(parse.GetValue(master)!), UriKind.Absolute, out var masterUri))
+            {
+                Console.Error.WriteLine($"bridge jobs: --master '{parse.GetValue(master)}' is not an address");
+                return 2;
+            }
+            using var logs = Logging.Create();
+            var options = new JobsOptions { Master = masterUri, WorkDirectory = parse.GetValue(workDir)!, LoggerFactory = logs };
+            if (await StartAsync(options, parse.GetValue(port), "bridge jobs", cancellationToken) is not { } started) return 1;
+            await using (started)
+            {
+                Console.WriteLine($"jobs listening on {started.Address.ToString().TrimEnd('/')} master {masterUri.ToString().TrimEnd('/')} state {Path.Combine(options.WorkDirectory, "jobs.db")}");
+                await Shutdown.WaitAsync(cancellationToken);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The REST port option, default <c>BRIDGE_JOBS_PORT</c> or 4400 (Chronos' port).</summary>
+    internal static Option<int> PortOption(string name = "--port") =>
+        new(name) { Description = "Port of the jobs scheduler's REST API on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => UpCommand.EnvironmentInt("BRIDGE_JOBS_PORT", 4400) };
+
+    /// <summary>Starts the scheduler, or prints why it cannot (its state is held or broken, the port in use) and returns null.</summary>
+    internal static async Task<JobsServer?> StartAsync(JobsOptions options, int port, string command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await JobsServer.StartAsync(options, new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException)
+        {
+            Console.Error.WriteLine($"{command}: cannot start the jobs scheduler: {e.Message}");
+            return null;
+        }
+    }
+}
