@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bridge.Schedulers.Jobs.Definitions;
 using Bridge.Schedulers.Jobs.Runs;
+using Bridge.Schedulers.Hosting;
 using Microsoft.Data.Sqlite;
 
 namespace Bridge.Schedulers.Jobs.State;
@@ -47,57 +48,17 @@ public sealed partial class JobsStore : IDisposable
         CREATE INDEX runs_by_job ON runs (job);
         """;
 
-    private readonly SqliteConnection _db;
-    private bool _durable = true;
+    private readonly StateDatabase _db;
 
-    private JobsStore(string path, SqliteConnection db)
-    {
-        Path = path;
-        _db = db;
-    }
+    private JobsStore(StateDatabase db) => _db = db;
 
     /// <summary>The database file.</summary>
-    public string Path { get; }
+    public string Path => _db.Path;
 
     /// <summary>Opens (or creates, with its directory) the store at <paramref name="path"/>.</summary>
     /// <exception cref="InvalidOperationException">The file cannot be opened (another scheduler holds it, it is not a
     /// SQLite database, or it has a newer schema); the message says which.</exception>
-    public static JobsStore Open(string path)
-    {
-        path = System.IO.Path.GetFullPath(path);
-        SqliteConnection? db = null;
-        try
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            db = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = 1,
-            }.ToString());
-            db.Open();
-            Execute(db, "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-            using var tx = db.BeginTransaction();
-            var version = Convert.ToInt32(Scalar(db, "PRAGMA user_version", tx), CultureInfo.InvariantCulture);
-            if (version > SchemaVersion)
-                throw new InvalidOperationException($"jobs state {path} has schema {version}, newer than this scheduler's {SchemaVersion}; run a newer Bridge");
-            if (version == 0)
-            {
-                Execute(db, Schema, tx);
-                Execute(db, $"PRAGMA user_version = {SchemaVersion}", tx);
-            }
-            tx.Commit();
-            return new JobsStore(path, db);
-        }
-        catch (SqliteException e)
-        {
-            db?.Dispose();
-            throw new InvalidOperationException($"jobs state {path} cannot be opened: {e.Message} (another scheduler on this work dir, or not a SQLite file)", e);
-        }
-        catch
-        {
-            db?.Dispose();
-            throw;
-        }
-    }
+    public static JobsStore Open(string path) => new(StateDatabase.Open(path, SchemaVersion, Schema, "jobs state"));
 
     /// <summary>Everything saved.</summary>
     /// <param name="historyLimit">How many ended runs each job keeps (the scheduler's
@@ -105,7 +66,7 @@ public sealed partial class JobsStore : IDisposable
     /// <exception cref="InvalidOperationException">A saved row does not parse (the message names it).</exception>
     public SavedJobs Load(int historyLimit)
     {
-        var frameworkId = Scalar(_db, "SELECT value FROM meta WHERE key = 'framework_id'") as string;
+        var frameworkId = _db.Scalar("SELECT value FROM meta WHERE key = 'framework_id'") as string;
         var runs = new Dictionary<string, List<Run>>(StringComparer.Ordinal);
         using (var read = Command($"SELECT {RunColumns} FROM runs"))
         using (var rows = read.ExecuteReader())
@@ -126,11 +87,7 @@ public sealed partial class JobsStore : IDisposable
     /// <summary>Saves the framework id, durably.</summary>
     public void SaveFrameworkId(string frameworkId)
     {
-        if (!_durable)
-        {
-            Execute(_db, "PRAGMA synchronous = FULL");
-            _durable = true;
-        }
+        _db.Durable(true);
         using var write = Command("INSERT INTO meta (key, value) VALUES ('framework_id', $v) ON CONFLICT(key) DO UPDATE SET value = $v");
         write.Parameters.AddWithValue("$v", frameworkId);
         write.ExecuteNonQuery();
@@ -147,13 +104,8 @@ public sealed partial class JobsStore : IDisposable
     /// </summary>
     public void Save(JobScheduler scheduler, Decisions decisions)
     {
-        var durable = decisions.ChangedJobs.Count > 0 || decisions.Launches.Count > 0;
-        if (durable != _durable)
-        {
-            Execute(_db, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-            _durable = durable;
-        }
-        using var tx = _db.BeginTransaction();
+        _db.Durable(decisions.ChangedJobs.Count > 0 || decisions.Launches.Count > 0);
+        using var tx = _db.Connection.BeginTransaction();
         var touched = new HashSet<JobName>();
         foreach (var name in decisions.ChangedJobs)
         {
@@ -199,29 +151,7 @@ public sealed partial class JobsStore : IDisposable
         delete.ExecuteNonQuery();
     }
 
-    private SqliteCommand Command(string sql, SqliteTransaction? tx = null)
-    {
-        var command = _db.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = tx;
-        return command;
-    }
-
-    private static void Execute(SqliteConnection db, string sql, SqliteTransaction? tx = null)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = tx;
-        command.ExecuteNonQuery();
-    }
-
-    private static object? Scalar(SqliteConnection db, string sql, SqliteTransaction? tx = null)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = tx;
-        return command.ExecuteScalar();
-    }
+    private SqliteCommand Command(string sql, SqliteTransaction? tx = null) => _db.Command(sql, tx);
 
     /// <summary>Closes the file (and releases its lock).</summary>
     public void Dispose() => _db.Dispose();

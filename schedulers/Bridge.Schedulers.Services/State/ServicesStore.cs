@@ -7,6 +7,7 @@ using Bridge.Schedulers.Services.Definitions;
 using Bridge.Schedulers.Services.Deployments;
 using Bridge.Schedulers.Services.Instances;
 using Bridge.Schedulers.Services.Scheduling;
+using Bridge.Schedulers.Hosting;
 using Microsoft.Data.Sqlite;
 
 namespace Bridge.Schedulers.Services.State;
@@ -37,73 +38,35 @@ public sealed class ServicesStore : IDisposable
     /// <summary>The schema version this code reads and writes.</summary>
     public const int SchemaVersion = 1;
 
-    private readonly SqliteConnection _db;
-    private bool _durable = true;
+    private const string Schema = """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE apps (id TEXT PRIMARY KEY, definition TEXT NOT NULL, version TEXT NOT NULL, config_version TEXT NOT NULL,
+            previous_config_version TEXT, deployment TEXT);
+        CREATE TABLE app_versions (id TEXT NOT NULL, version TEXT NOT NULL, definition TEXT NOT NULL, PRIMARY KEY (id, version));
+        CREATE TABLE instances (task_id TEXT PRIMARY KEY, app_id TEXT NOT NULL, version TEXT NOT NULL, agent_id TEXT NOT NULL,
+            hostname TEXT NOT NULL, attributes TEXT NOT NULL, ports TEXT NOT NULL, condition TEXT NOT NULL, healthy INTEGER,
+            staged_at TEXT NOT NULL, started_at TEXT, since TEXT NOT NULL, message TEXT);
+        """;
 
-    private ServicesStore(string path, SqliteConnection db)
-    {
-        Path = path;
-        _db = db;
-    }
+    private readonly StateDatabase _db;
+
+    private ServicesStore(StateDatabase db) => _db = db;
 
     /// <summary>The database file.</summary>
-    public string Path { get; }
+    public string Path => _db.Path;
 
     /// <summary>Opens (or creates, with its directory) the store at <paramref name="path"/>.</summary>
     /// <exception cref="InvalidOperationException">The file cannot be opened (another scheduler holds it, it is not a
     /// SQLite database, or it has a newer schema); the message says which.</exception>
-    public static ServicesStore Open(string path)
-    {
-        path = System.IO.Path.GetFullPath(path);
-        SqliteConnection? db = null;
-        try
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            db = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = 1,
-            }.ToString());
-            db.Open();
-            Execute(db, "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-            using var tx = db.BeginTransaction();
-            var version = Convert.ToInt32(Scalar(db, "PRAGMA user_version", tx), CultureInfo.InvariantCulture);
-            if (version > SchemaVersion)
-                throw new InvalidOperationException($"services state {path} has schema {version}, newer than this scheduler's {SchemaVersion}; run a newer Bridge");
-            if (version == 0)
-            {
-                Execute(db, """
-                    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                    CREATE TABLE apps (id TEXT PRIMARY KEY, definition TEXT NOT NULL, version TEXT NOT NULL, config_version TEXT NOT NULL,
-                        previous_config_version TEXT, deployment TEXT);
-                    CREATE TABLE app_versions (id TEXT NOT NULL, version TEXT NOT NULL, definition TEXT NOT NULL, PRIMARY KEY (id, version));
-                    CREATE TABLE instances (task_id TEXT PRIMARY KEY, app_id TEXT NOT NULL, version TEXT NOT NULL, agent_id TEXT NOT NULL,
-                        hostname TEXT NOT NULL, attributes TEXT NOT NULL, ports TEXT NOT NULL, condition TEXT NOT NULL, healthy INTEGER,
-                        staged_at TEXT NOT NULL, started_at TEXT, since TEXT NOT NULL, message TEXT);
-                    """, tx);
-                Execute(db, $"PRAGMA user_version = {SchemaVersion}", tx);
-            }
-            tx.Commit();
-            return new ServicesStore(path, db);
-        }
-        catch (SqliteException e)
-        {
-            db?.Dispose();
-            throw new InvalidOperationException($"services state {path} cannot be opened: {e.Message} (another scheduler on this work dir, or not a SQLite file)", e);
-        }
-        catch
-        {
-            db?.Dispose();
-            throw;
-        }
-    }
+    public static ServicesStore Open(string path) => new(StateDatabase.Open(path, SchemaVersion, Schema, "services state"));
 
     /// <summary>Everything saved.</summary>
     /// <exception cref="InvalidOperationException">A saved row does not parse (the message names it).</exception>
     public SavedServices Load()
     {
-        var frameworkId = Scalar(_db, "SELECT value FROM meta WHERE key = 'framework_id'") as string;
+        var frameworkId = _db.Scalar("SELECT value FROM meta WHERE key = 'framework_id'") as string;
         var apps = new List<AppState>();
-        using (var read = Command("SELECT id, definition, version, config_version, previous_config_version, deployment FROM apps ORDER BY id"))
+        using (var read = _db.Command("SELECT id, definition, version, config_version, previous_config_version, deployment FROM apps ORDER BY id"))
         using (var rows = read.ExecuteReader())
             while (rows.Read())
             {
@@ -116,7 +79,7 @@ public sealed class ServicesStore : IDisposable
                 });
             }
         var instances = new List<Instance>();
-        using (var read = Command("SELECT task_id, app_id, version, agent_id, hostname, attributes, ports, condition, healthy, staged_at, started_at, since, message FROM instances"))
+        using (var read = _db.Command("SELECT task_id, app_id, version, agent_id, hostname, attributes, ports, condition, healthy, staged_at, started_at, since, message FROM instances"))
         using (var rows = read.ExecuteReader())
             while (rows.Read())
                 instances.Add(new Instance(rows.GetString(0), AppId.Parse(rows.GetString(1)), Time(rows.GetString(2)),
@@ -130,8 +93,8 @@ public sealed class ServicesStore : IDisposable
     /// <summary>Saves the framework id, durably.</summary>
     public void SaveFrameworkId(string frameworkId)
     {
-        Durable(true);
-        using var write = Command("INSERT INTO meta (key, value) VALUES ('framework_id', $v) ON CONFLICT(key) DO UPDATE SET value = $v");
+        _db.Durable(true);
+        using var write = _db.Command("INSERT INTO meta (key, value) VALUES ('framework_id', $v) ON CONFLICT(key) DO UPDATE SET value = $v");
         write.Parameters.AddWithValue("$v", frameworkId);
         write.ExecuteNonQuery();
     }
@@ -146,8 +109,8 @@ public sealed class ServicesStore : IDisposable
     /// </summary>
     public void Save(ServiceScheduler scheduler, Decisions decisions)
     {
-        Durable(decisions.ChangedApps.Count > 0 || decisions.Launches.Count > 0);
-        using var tx = _db.BeginTransaction();
+        _db.Durable(decisions.ChangedApps.Count > 0 || decisions.Launches.Count > 0);
+        using var tx = _db.Connection.BeginTransaction();
         foreach (var id in decisions.ChangedApps)
         {
             if (scheduler.App(id) is { } app) SaveApp(app, tx);
@@ -161,18 +124,10 @@ public sealed class ServicesStore : IDisposable
         tx.Commit();
     }
 
-    /// <summary>Whether the next commits are fsynced (<c>synchronous=FULL</c>) or not (<c>NORMAL</c>).</summary>
-    private void Durable(bool durable)
-    {
-        if (durable == _durable) return;
-        Execute(_db, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-        _durable = durable;
-    }
-
     /// <summary>The versions app <paramref name="id"/> had, newest first (Marathon's <c>/v2/apps/{id}/versions</c>).</summary>
     public IReadOnlyList<DateTimeOffset> Versions(AppId id)
     {
-        using var read = Command("SELECT version FROM app_versions WHERE id = $id");
+        using var read = _db.Command("SELECT version FROM app_versions WHERE id = $id");
         read.Parameters.AddWithValue("$id", id.Value);
         var versions = new List<DateTimeOffset>();
         using var rows = read.ExecuteReader();
@@ -183,7 +138,7 @@ public sealed class ServicesStore : IDisposable
     /// <summary>App <paramref name="id"/> as it was at <paramref name="version"/>, or null.</summary>
     public AppDefinition? Version(AppId id, DateTimeOffset version)
     {
-        using var read = Command("SELECT definition FROM app_versions WHERE id = $id AND version = $v");
+        using var read = _db.Command("SELECT definition FROM app_versions WHERE id = $id AND version = $v");
         read.Parameters.AddWithValue("$id", id.Value);
         read.Parameters.AddWithValue("$v", Text(version));
         return read.ExecuteScalar() is string json ? ParseApp(json, $"app {id} version {Text(version)}") with { Version = version } : null;
@@ -193,7 +148,7 @@ public sealed class ServicesStore : IDisposable
     {
         var definition = AppJson.Write(app.Definition);
         var version = Text(app.Definition.Version ?? app.ConfigVersion);
-        using (var write = Command("""
+        using (var write = _db.Command("""
             INSERT INTO apps (id, definition, version, config_version, previous_config_version, deployment) VALUES ($id, $d, $v, $c, $p, $dep)
             ON CONFLICT(id) DO UPDATE SET definition = $d, version = $v, config_version = $c, previous_config_version = $p, deployment = $dep
             """, tx))
@@ -206,7 +161,7 @@ public sealed class ServicesStore : IDisposable
             write.Parameters.AddWithValue("$dep", app.Deployment is { } d ? WriteDeployment(d) : DBNull.Value);
             write.ExecuteNonQuery();
         }
-        using var history = Command("INSERT OR IGNORE INTO app_versions (id, version, definition) VALUES ($id, $v, $d)", tx);
+        using var history = _db.Command("INSERT OR IGNORE INTO app_versions (id, version, definition) VALUES ($id, $v, $d)", tx);
         history.Parameters.AddWithValue("$id", app.Definition.Id.Value);
         history.Parameters.AddWithValue("$v", version);
         history.Parameters.AddWithValue("$d", definition);
@@ -215,7 +170,7 @@ public sealed class ServicesStore : IDisposable
 
     private void SaveInstance(Instance i, SqliteTransaction tx)
     {
-        using var write = Command("""
+        using var write = _db.Command("""
             INSERT OR REPLACE INTO instances (task_id, app_id, version, agent_id, hostname, attributes, ports, condition, healthy, staged_at, started_at, since, message)
             VALUES ($t, $a, $v, $ag, $h, $at, $p, $c, $he, $st, $sa, $si, $m)
             """, tx);
@@ -279,38 +234,14 @@ public sealed class ServicesStore : IDisposable
 
     private void Delete(string sql, string id, SqliteTransaction tx)
     {
-        using var delete = Command(sql, tx);
+        using var delete = _db.Command(sql, tx);
         delete.Parameters.AddWithValue("$id", id);
         delete.ExecuteNonQuery();
-    }
-
-    private SqliteCommand Command(string sql, SqliteTransaction? tx = null)
-    {
-        var command = _db.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = tx;
-        return command;
     }
 
     private static string Text(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-
-    private static void Execute(SqliteConnection db, string sql, SqliteTransaction? tx = null)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = tx;
-        command.ExecuteNonQuery();
-    }
-
-    private static object? Scalar(SqliteConnection db, string sql, SqliteTransaction? tx = null)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = tx;
-        return command.ExecuteScalar();
-    }
 
     /// <summary>Closes the file (and releases its lock).</summary>
     public void Dispose() => _db.Dispose();
