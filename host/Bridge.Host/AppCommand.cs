@@ -134,24 +134,8 @@ internal static class AppCommand
         return text.ToString();
     }
 
-    private static async Task<int> RunAsync(string services, Func<HttpClient, Task<int>> action, CancellationToken cancellationToken)
-    {
-        if (!Uri.TryCreate(ServicesCommand.Address(services).TrimEnd('/') + "/", UriKind.Absolute, out var baseAddress))
-            return Fail($"--services '{services}' is not an address", 2);
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        try
-        {
-            return await action(http);
-        }
-        catch (HttpRequestException e)
-        {
-            return Fail($"cannot reach the services scheduler at {baseAddress}: {e.Message} (is ./bridge up or ./bridge services running?)");
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            return Fail($"not a JSON document: {e.Message}", 2);
-        }
-    }
+    private static Task<int> RunAsync(string address, Func<HttpClient, Task<int>> action, CancellationToken cancellationToken) =>
+        RestClient.RunAsync("bridge app", address, "services scheduler", action);
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
@@ -177,9 +161,5 @@ internal static class AppCommand
         return text.ToString();
     }
 
-    private static int Fail(string message, int code = 1)
-    {
-        Console.Error.WriteLine($"bridge app: {message}");
-        return code;
-    }
+    private static int Fail(string message, int code = 1) => RestClient.Fail("bridge app", message, code);
 }

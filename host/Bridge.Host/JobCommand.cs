@@ -107,24 +107,8 @@ internal static class JobCommand
         return "";
     }
 
-    private static async Task<int> RunAsync(string jobs, Func<HttpClient, Task<int>> action, CancellationToken cancellationToken)
-    {
-        if (!Uri.TryCreate(ServicesCommand.Address(jobs).TrimEnd('/') + "/", UriKind.Absolute, out var baseAddress))
-            return Fail($"--jobs '{jobs}' is not an address", 2);
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        try
-        {
-            return await action(http);
-        }
-        catch (HttpRequestException e)
-        {
-            return Fail($"cannot reach the jobs scheduler at {baseAddress}: {e.Message} (is ./bridge up or ./bridge jobs running?)");
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            return Fail($"not a JSON document: {e.Message}", 2);
-        }
-    }
+    private static Task<int> RunAsync(string address, Func<HttpClient, Task<int>> action, CancellationToken cancellationToken) =>
+        RestClient.RunAsync("bridge job", address, "jobs scheduler", action);
 
     private static async Task<string> RefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -134,9 +118,5 @@ internal static class JobCommand
             : $"{(int)response.StatusCode} {response.ReasonPhrase}: {text}";
     }
 
-    private static int Fail(string message, int code = 1)
-    {
-        Console.Error.WriteLine($"bridge job: {message}");
-        return code;
-    }
+    private static int Fail(string message, int code = 1) => RestClient.Fail("bridge job", message, code);
 }
