@@ -9,11 +9,7 @@ internal static class JobsCommand
 {
     public static Command Create()
     {
-        var master = new Option<string>("--master")
-        {
-            Description = "The master's address.",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BRIDGE_MASTER") ?? "http://127.0.0.1:5050",
-        };
+        var master = SchedulerCommand.MasterOption();
         var port = PortOption();
         var workDir = new Option<string>("--work-dir")
         {
@@ -23,11 +19,7 @@ internal static class JobsCommand
         var command = new Command("jobs", "Run the jobs scheduler (Chronos' REST API, /v1/scheduler) until interrupted.") { master, port, workDir };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!Uri.TryCreate(ServicesCommand.Address(parse.GetValue(master)!), UriKind.Absolute, out var masterUri))
-            {
-                Console.Error.WriteLine($"bridge jobs: --master '{parse.GetValue(master)}' is not an address");
-                return 2;
-            }
+            if (SchedulerCommand.Master(parse.GetValue(master)!, "bridge jobs") is not { } masterUri) return 2;
             using var logs = Logging.Create();
             var options = new JobsOptions { Master = masterUri, WorkDirectory = parse.GetValue(workDir)!, LoggerFactory = logs };
             if (await StartAsync(options, parse.GetValue(port), "bridge jobs", cancellationToken) is not { } started) return 1;
@@ -46,16 +38,6 @@ internal static class JobsCommand
         new(name) { Description = "Port of the jobs scheduler's REST API on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => UpCommand.EnvironmentInt("BRIDGE_JOBS_PORT", 4400) };
 
     /// <summary>Starts the scheduler, or prints why it cannot (its state is held or broken, the port in use) and returns null.</summary>
-    internal static async Task<JobsServer?> StartAsync(JobsOptions options, int port, string command, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await JobsServer.StartAsync(options, new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException)
-        {
-            Console.Error.WriteLine($"{command}: cannot start the jobs scheduler: {e.Message}");
-            return null;
-        }
-    }
+    internal static Task<JobsServer?> StartAsync(JobsOptions options, int port, string command, CancellationToken cancellationToken) =>
+        SchedulerCommand.StartAsync(() => JobsServer.StartAsync(options, new IPEndPoint(IPAddress.Loopback, port), cancellationToken), command, "jobs scheduler");
 }

@@ -10,11 +10,7 @@ internal static class ServicesCommand
 {
     public static Command Create()
     {
-        var master = new Option<string>("--master")
-        {
-            Description = "The master's address.",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BRIDGE_MASTER") ?? "http://127.0.0.1:5050",
-        };
+        var master = SchedulerCommand.MasterOption();
         var port = PortOption();
         var workDir = new Option<string>("--work-dir")
         {
@@ -25,11 +21,7 @@ internal static class ServicesCommand
         var command = new Command("services", "Run the services scheduler (Marathon's REST API, /v2/apps) until interrupted.") { master, port, workDir, role };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!Uri.TryCreate(Address(parse.GetValue(master)!), UriKind.Absolute, out var masterUri))
-            {
-                Console.Error.WriteLine($"bridge services: --master '{parse.GetValue(master)}' is not an address");
-                return 2;
-            }
+            if (SchedulerCommand.Master(parse.GetValue(master)!, "bridge services") is not { } masterUri) return 2;
             using var logs = Logging.Create();
             var options = new ServicesOptions { Master = masterUri, WorkDirectory = parse.GetValue(workDir)!, Role = parse.GetValue(role)!, LoggerFactory = logs };
             if (await StartAsync(options, parse.GetValue(port), "bridge services", cancellationToken) is not { } started) return 1;
@@ -48,18 +40,8 @@ internal static class ServicesCommand
         new(name) { Description = "Port of the services scheduler's REST API on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => UpCommand.EnvironmentInt("BRIDGE_SERVICES_PORT", 8080) };
 
     /// <summary>Starts the scheduler, or prints why it cannot (its state is held or broken, the port in use) and returns null.</summary>
-    internal static async Task<ServicesServer?> StartAsync(ServicesOptions options, int port, string command, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ServicesServer.StartAsync(options, new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException)
-        {
-            Console.Error.WriteLine($"{command}: cannot start the services scheduler: {e.Message}");
-            return null;
-        }
-    }
+    internal static Task<ServicesServer?> StartAsync(ServicesOptions options, int port, string command, CancellationToken cancellationToken) =>
+        SchedulerCommand.StartAsync(() => ServicesServer.StartAsync(options, new IPEndPoint(IPAddress.Loopback, port), cancellationToken), command, "services scheduler");
 
     /// <summary><c>host:port</c> or a URL, as a URL.</summary>
     internal static string Address(string text) => text.Contains("://", StringComparison.Ordinal) ? text : "http://" + text;
