@@ -162,7 +162,10 @@ public sealed class HierarchicalAllocator
         foreach (var m in Memberships(Framework(id), roles)) m.Suppressed = true;
     }
 
-    /// <summary>REVIVE: clears the framework's filters and suppression in <paramref name="roles"/> (all when null).</summary>
+    /// <summary>REVIVE: clears the framework's filters and suppression in <paramref name="roles"/> (all when null),
+    /// and makes a batch cycle over every agent due at once (the next <see cref="Tick"/> runs it), as Mesos'
+    /// <c>reviveOffers</c> triggers an allocation: a framework that revives wants offers now, not at the next
+    /// interval (up to <see cref="AllocatorOptions.AllocationInterval"/> later).</summary>
     /// <exception cref="ArgumentException">Unknown framework or a role it is not subscribed to.</exception>
     public void Revive(FrameworkId id, IReadOnlyCollection<string>? roles = null)
     {
@@ -172,6 +175,7 @@ public sealed class HierarchicalAllocator
             ClearFilters(m);
         }
         _s.BumpEpoch();
+        _nextBatch = _s.Now;
     }
 
     // ---------------------------------------------------------------- roles

@@ -168,6 +168,23 @@ public class FilterAndOfferTests
     }
 
     [Fact]
+    public void Tick_AfterRevive_RunsTheBatchCycleAtOnce()
+    {
+        var h = new Harness();
+        h.Agent("agent-1", "cpus:2;mem:2048");
+        h.Agent("agent-2", "cpus:2;mem:2048");
+        var f = h.Framework("f");
+        h.Allocator.Suppress(f);
+        Assert.Empty(h.Allocator.Tick().Offers); // the first batch, suppressed
+        Assert.Equal(0, h.Allocator.Tick().AgentsConsidered); // the next is a second away
+        h.Allocator.Revive(f);
+        Assert.Equal(h.Clock.GetUtcNow(), h.Allocator.NextBatchAt);
+        var revived = h.Allocator.Tick();
+        Assert.Equal(2, revived.Offers.Count);
+        Assert.Equal(h.Clock.GetUtcNow() + TimeSpan.FromSeconds(1), h.Allocator.NextBatchAt);
+    }
+
+    [Fact]
     public void RemoveAgent_DropsItsOffersAndTasks()
     {
         var h = new Harness();
