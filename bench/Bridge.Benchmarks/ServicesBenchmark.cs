@@ -67,7 +67,7 @@ public static class ServicesBenchmark
             {
                 if (watch.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException($"{running} of {instances} running after 10 minutes");
                 await Task.Delay(5);
-                running = await services.ReadAsync((s, _) => s.Instances.Of(app.Id).Count(i => i.Condition == Condition.Running));
+                running = await services.ReadAsync((s, _) => s.Instances.Counts(app.Id).Values.Sum(c => c.Running));
                 if (watch.Elapsed >= next)
                 {
                     output.WriteLine(string.Create(inv, $"t={watch.Elapsed.TotalSeconds:F0}s: {running} of {instances} running; load {LaunchBenchmark.LoadAverage()}"));

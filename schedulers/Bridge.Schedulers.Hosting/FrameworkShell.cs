@@ -17,11 +17,16 @@ namespace Bridge.Schedulers.Hosting;
 /// <para>
 /// Each input's decisions are carried out before the next input runs, in this order: saved
 /// (<see cref="FrameworkCore{TDecisions}.Save"/>, so a launched task is always known after a
-/// restart), launched, declined, killed, reconciled, revive or suppress, events published. A status
-/// update is acknowledged only after that (the driver acknowledges when the handler returns). A call
-/// to the master that fails is logged, not thrown: the state is saved, and what the master did not
-/// take comes back as offers, statuses or reconciliation. The shell subscribes with the saved
-/// framework id, so a restarted scheduler fails over the old one and adopts its running tasks.
+/// restart), launched, declined, killed, reconciled, revive or suppress, events published. Status
+/// updates that arrive one after another while the loop is busy are applied as one input (a
+/// <em>status batch</em>: each given to the core in arrival order, one save for all), and each is
+/// acknowledged explicitly only after its batch's decisions are carried out; a batch whose save
+/// fails is not acknowledged, so the agents send its updates again. At most 4,096 updates wait
+/// unapplied: beyond that the master's stream is not read until a batch is done. An update never
+/// overtakes an event received before it, nor a later event it. A call to the master that fails is
+/// logged, not thrown: the state is saved, and what the master did not take comes back as offers,
+/// statuses or reconciliation. The shell subscribes with the saved framework id, so a restarted
+/// scheduler fails over the old one and adopts its running tasks.
 /// </para>
 /// </summary>
 /// <typeparam name="TDecisions">The core's decisions; a fresh one per input.</typeparam>
@@ -31,6 +36,10 @@ public sealed class FrameworkShell<TDecisions, TEvent> : IAsyncDisposable
 {
     // Per subscriber: a reader that stops reading loses the oldest events, never stalls the loop.
     private const int SubscriberBuffer = 1024;
+
+    // Status updates received and not yet applied before the driver waits for a batch: enough for a
+    // batch per loop turn at the ~5,000 updates/s a deployment of thousands of instances sees here.
+    private const int MaxWaitingStatuses = 4096;
 
     private readonly FrameworkShellOptions _options;
     private readonly FrameworkCore<TDecisions> _core;
@@ -43,6 +52,9 @@ public sealed class FrameworkShell<TDecisions, TEvent> : IAsyncDisposable
     private ITimer? _ticker;
     private volatile string? _frameworkId;
     private volatile bool _subscribed;
+    private readonly Lock _batching = new();
+    private StatusBatch? _openBatch;
+    private int _waitingStatuses;
 
     private FrameworkShell(FrameworkShellOptions options, FrameworkCore<TDecisions> core)
     {
@@ -60,7 +72,7 @@ public sealed class FrameworkShell<TDecisions, TEvent> : IAsyncDisposable
         };
         if (core.FrameworkId is { } id) info.Id = new FrameworkID { Value = id };
         _driver = new SchedulerDriver(options.Master, info, new DriverEvents(this),
-            new SchedulerDriverOptions { TimeProvider = options.TimeProvider });
+            new SchedulerDriverOptions { TimeProvider = options.TimeProvider, AutoAcknowledge = false });
     }
 
     /// <summary>The framework id: the saved one, then the one the master gave; null before the first subscription.</summary>
@@ -142,6 +154,55 @@ public sealed class FrameworkShell<TDecisions, TEvent> : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>Queues <paramref name="status"/> in the open status batch (posting a new batch to the loop
+    /// if none is open). Returns at once, unless too many updates wait: then when this one's batch is done.</summary>
+    private Task OnStatusAsync(TaskStatus status)
+    {
+        StatusBatch batch;
+        bool opened;
+        lock (_batching)
+        {
+            opened = _openBatch is null;
+            batch = _openBatch ??= new StatusBatch();
+            batch.Statuses.Add(status);
+        }
+        if (opened) _ = _loop.RunAsync(() => RunBatchAsync(batch));
+        return Interlocked.Increment(ref _waitingStatuses) > MaxWaitingStatuses ? batch.Done : Task.CompletedTask;
+    }
+
+    /// <summary>Closes the open status batch, so that updates received after the event about to be
+    /// posted are applied after it.</summary>
+    private void CloseBatch()
+    {
+        lock (_batching) _openBatch = null;
+    }
+
+    private async Task<bool> RunBatchAsync(StatusBatch batch)
+    {
+        lock (_batching)
+            if (_openBatch == batch) _openBatch = null; // updates received from now on wait for the next turn
+        try
+        {
+            var decisions = new TDecisions();
+            foreach (var status in batch.Statuses) _core.Status(status, Now, decisions);
+            await ExecuteAsync(decisions);
+            foreach (var status in batch.Statuses)
+                if (status.Uuid.Length > 0) _ = SendAsync("acknowledge", () => _driver.AcknowledgeAsync(status));
+        }
+        catch (Exception e)
+        {
+            // Not acknowledged: the agents send these updates again. A core that throws on an update is
+            // a bug; the log says so instead of the driver (and with it the subscription) stopping.
+            ShellLog.StatusBatchFailed(_logger, _options.Name, batch.Statuses.Count, e.GetBaseException().Message);
+        }
+        finally
+        {
+            Interlocked.Add(ref _waitingStatuses, -batch.Statuses.Count);
+            batch.Finish();
+        }
+        return true;
+    }
+
     private Task OnSubscribedAsync(FrameworkID frameworkId, bool reconnected) => OnLoopAsync(decisions =>
     {
         if (_frameworkId != frameworkId.Value)
@@ -158,13 +219,17 @@ public sealed class FrameworkShell<TDecisions, TEvent> : IAsyncDisposable
         t => ShellLog.TickFailed(_logger, _options.Name, t.Exception!.GetBaseException().Message),
         CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
-    private Task OnLoopAsync(Action<TDecisions> input) => _loop.RunAsync(async () =>
+    private Task OnLoopAsync(Action<TDecisions> input)
     {
-        var decisions = new TDecisions();
-        input(decisions);
-        await ExecuteAsync(decisions);
-        return true;
-    });
+        CloseBatch();
+        return _loop.RunAsync(async () =>
+        {
+            var decisions = new TDecisions();
+            input(decisions);
+            await ExecuteAsync(decisions);
+            return true;
+        });
+    }
 
     /// <summary>Carries out <paramref name="decisions"/>: save, then tell the master, then publish the events.</summary>
     private async Task ExecuteAsync(TDecisions decisions)
@@ -209,13 +274,25 @@ public sealed class FrameworkShell<TDecisions, TEvent> : IAsyncDisposable
         public override Task OffersAsync(SchedulerDriver driver, IReadOnlyList<Offer> offers) =>
             shell.OnLoopAsync(d => shell._core.Offers(offers, shell.Now, d));
 
-        public override Task UpdateAsync(SchedulerDriver driver, TaskStatus status) =>
-            shell.OnLoopAsync(d => shell._core.Status(status, shell.Now, d));
+        public override Task UpdateAsync(SchedulerDriver driver, TaskStatus status) => shell.OnStatusAsync(status);
 
         public override Task ErrorAsync(SchedulerDriver driver, string message)
         {
             ShellLog.Error(shell._logger, shell._options.Name, message);
             return Task.CompletedTask;
         }
+    }
+
+    /// <summary>Status updates applied in one turn of the loop, in arrival order.</summary>
+    private sealed class StatusBatch
+    {
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<TaskStatus> Statuses { get; } = [];
+
+        /// <summary>Completes when the batch has run, whether its decisions were carried out or not.</summary>
+        public Task Done => _done.Task;
+
+        public void Finish() => _done.TrySetResult();
     }
 }

@@ -16,4 +16,7 @@ internal static partial class ShellLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Framework}: a tick failed: {Error}")]
     public static partial void TickFailed(ILogger logger, string framework, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Framework}: {Count} status updates were not applied (they are not acknowledged, so they come again): {Error}")]
+    public static partial void StatusBatchFailed(ILogger logger, string framework, int count, string error);
 }
