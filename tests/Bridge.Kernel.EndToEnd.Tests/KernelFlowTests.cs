@@ -42,6 +42,11 @@ public class KernelFlowTests
         var sandbox = Path.Combine(cluster.Agents[0].Agent.WorkDir, "sandboxes", framework.Driver.FrameworkId!.Value, "hello");
         Assert.Equal("hello\n", await File.ReadAllTextAsync(Path.Combine(sandbox, "stdout")));
         Assert.Equal("oops\n", await File.ReadAllTextAsync(Path.Combine(sandbox, "stderr")));
+
+        // The offer names the agent's endpoint, where the sandbox's files are read over HTTP.
+        using var http = new HttpClient();
+        var read = await http.GetStringAsync($"{offer.Url}/files/read?path={framework.Driver.FrameworkId.Value}/hello/stdout&offset=0");
+        Assert.Equal("""{"data":"hello\n","offset":0}""", read);
     }
 
     [Fact]

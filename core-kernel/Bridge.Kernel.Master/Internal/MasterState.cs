@@ -137,6 +137,7 @@ internal sealed class MasterState(MasterOptions options, MasterInfo info, ILogge
             AgentId = new AgentID { Value = offer.AgentId.Value },
             Hostname = agent.Hostname,
             AllocationInfo = new V1.Resource.Types.AllocationInfo { Role = offer.Role },
+            Url = agent.Info.Address is { Length: > 0 } address ? $"http://{address}" : "",
         };
         wire.Resources.AddRange(ResourceConversion.ToWire(offer.Resources, offer.Role));
         wire.Attributes.AddRange(agent.Info.Attributes);
