@@ -302,7 +302,8 @@ public sealed class JobScheduler
     }
 
     /// <summary>A status update for a run's task. An update for a task no active run owns (a run that
-    /// ended, a removed job, a launch lost before it was saved) kills the task unless it has ended.</summary>
+    /// ended, a removed job, a launch lost before it was saved) kills the task unless it has ended; so
+    /// does a live update for a run whose kill was asked for (the kill is sent again).</summary>
     public void OnStatus(TaskStatus status, DateTimeOffset now, Decisions decisions)
     {
         var taskId = status.TaskId?.Value ?? "";
@@ -315,6 +316,12 @@ public sealed class JobScheduler
                 decisions.Events.Add(Event("unknown_task_killed", now, ("taskId", taskId), ("state", TaskStates.Name(status.State))));
             }
             return;
+        }
+        if (run.KillRequested && !TaskStates.IsTerminal(status.State))
+        {
+            // Still alive though a kill was asked for (the kill was lost while the master was away, or the
+            // agent restarted); reconciliation brings this update, so ask again.
+            decisions.Kills.Add(new Kill(taskId, run.AgentId, null));
         }
         var message = string.IsNullOrEmpty(status.Message) ? run.Message : status.Message;
         switch (status.State)

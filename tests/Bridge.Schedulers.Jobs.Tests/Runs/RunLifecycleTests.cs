@@ -151,6 +151,21 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
+    public void Kill_LostOnTheWay_IsSentAgainWhenTheTaskIsReportedAlive()
+    {
+        _h.Add("""{"name": "k", "command": "sleep 600", "schedule": "R1//PT1H"}""", T0);
+        var task = Assert.Single(_h.LaunchAll(T0));
+        _h.Status(task, TaskState.TaskRunning, T0.AddSeconds(1));
+        Assert.Single(_h.Step(d => _h.Scheduler.Kill(Name("k"), T0.AddMinutes(1), d)).Kills);
+
+        // Reconciliation (after a re-subscription) says the task still runs: the kill goes again.
+        var again = Assert.Single(_h.Status(task, TaskState.TaskRunning, T0.AddMinutes(2)).Kills);
+        Assert.Equal((task, "a1"), (again.TaskId, again.AgentId));
+        Assert.Empty(_h.Status(task, TaskState.TaskKilled, T0.AddMinutes(2).AddSeconds(1)).Kills);
+        Assert.Equal(RunState.Killed, Assert.Single(_h.History("k")).State);
+    }
+
+    [Fact]
     public void KilledByNobodyHere_CountsAsAFailure()
     {
         _h.Add("""{"name": "k", "command": "sleep 600", "schedule": "R1//PT1H", "retries": 0}""", T0);
