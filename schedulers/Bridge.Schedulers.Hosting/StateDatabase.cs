@@ -6,7 +6,8 @@ namespace Bridge.Schedulers.Hosting;
 /// <summary>
 /// A scheduler's state in one SQLite file: WAL mode, held with an exclusive lock while open (so a
 /// second scheduler on the same work dir fails at start instead of writing over the first), its
-/// schema created at the first open and its version kept in <c>PRAGMA user_version</c>. Commits are
+/// schema created at the first open and its version kept in <c>PRAGMA user_version</c>; a file of an
+/// older version is brought up to date at open by the caller's migrations, in one transaction. Commits are
 /// fsynced (<c>synchronous=FULL</c>) unless the store says otherwise with <see cref="Durable"/>. Not
 /// thread-safe: the scheduler's loop owns it.
 /// </summary>
@@ -26,14 +27,18 @@ public sealed class StateDatabase : IDisposable
     /// <summary>The open connection.</summary>
     public SqliteConnection Connection { get; }
 
-    /// <summary>Opens (or creates, with its directory) the database at <paramref name="path"/>; a new one gets <paramref name="schema"/>.</summary>
+    /// <summary>Opens (or creates, with its directory) the database at <paramref name="path"/>; a new one gets
+    /// <paramref name="schema"/>, an older one the <paramref name="migrations"/> from its version on.</summary>
     /// <param name="path">The file.</param>
     /// <param name="schemaVersion">The schema version the caller reads and writes.</param>
     /// <param name="schema">The DDL that creates the schema.</param>
     /// <param name="what">What the state is, for messages (<c>services state</c>).</param>
+    /// <param name="migrations">The DDL that takes a file from version <c>n</c> to <c>n + 1</c>, keyed by
+    /// <c>n</c>, for every version from 1 up to <paramref name="schemaVersion"/> - 1 (default: none).</param>
     /// <exception cref="InvalidOperationException">The file cannot be opened (another scheduler holds it, it is not a
-    /// SQLite database, or it has a newer schema); the message says which.</exception>
-    public static StateDatabase Open(string path, int schemaVersion, string schema, string what)
+    /// SQLite database, it has a newer schema, or no migration leads from its version); the message says which.</exception>
+    public static StateDatabase Open(string path, int schemaVersion, string schema, string what,
+        IReadOnlyDictionary<int, string>? migrations = null)
     {
         path = System.IO.Path.GetFullPath(path);
         SqliteConnection? db = null;
@@ -55,6 +60,13 @@ public sealed class StateDatabase : IDisposable
             {
                 database.Execute(schema, tx);
                 database.Execute($"PRAGMA user_version = {schemaVersion}", tx);
+            }
+            for (; version is > 0 && version < schemaVersion; version++)
+            {
+                if (migrations?.GetValueOrDefault(version) is not { } migration)
+                    throw new InvalidOperationException($"{what} {path} has schema {version}, and this scheduler has no migration from it to {schemaVersion}");
+                database.Execute(migration, tx);
+                database.Execute($"PRAGMA user_version = {version + 1}", tx);
             }
             tx.Commit();
             return database;

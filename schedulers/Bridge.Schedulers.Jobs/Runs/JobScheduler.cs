@@ -290,7 +290,11 @@ public sealed class JobScheduler
         {
             var state = _jobs[run.Job];
             if (RunFit.Of(state.Definition, offer.Hostname, attributes, left, _options.Role).Taken is not { } taken) continue;
-            var launched = run with { State = RunState.Launched, LaunchedAt = now, AgentId = offer.AgentId.Value, Hostname = offer.Hostname };
+            var launched = run with
+            {
+                State = RunState.Launched, LaunchedAt = now, AgentId = offer.AgentId.Value, Hostname = offer.Hostname,
+                AgentUrl = offer.Url is { Length: > 0 } url ? url : null, Sandbox = $"{offer.FrameworkId?.Value}/{run.TaskId}",
+            };
             state.Update(launched);
             tasks.Add(RunTaskBuilder.Build(state.Definition, launched, offer.AgentId.Value, offer.Hostname, taken));
             left -= taken;

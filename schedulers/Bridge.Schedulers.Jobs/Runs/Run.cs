@@ -128,6 +128,14 @@ public sealed record Run
     /// <summary>That agent's hostname; null before launch.</summary>
     public string? Hostname { get; init; }
 
+    /// <summary>That agent's HTTP endpoint (<c>http://host:port</c>, the offer's <c>url</c>), where its
+    /// sandbox files are read; null before launch or when the offer did not name it.</summary>
+    public string? AgentUrl { get; init; }
+
+    /// <summary>The task's sandbox as the agent's files endpoint names it, <c>{frameworkId}/{taskId}</c>
+    /// (<c>{AgentUrl}/files/read?path={Sandbox}/stdout</c> reads its output); null before launch.</summary>
+    public string? Sandbox { get; init; }
+
     /// <summary>A kill was asked for; its end counts as killed, not failed.</summary>
     public bool KillRequested { get; init; }
 

@@ -68,6 +68,12 @@ public sealed class JobsFrameworkTests
             $"asked {asked:O}, launched {run.LaunchedAt:O}, started {run.StartedAt:O}, ended {run.EndedAt:O}");
         var job = await JobAsync(jobs, "hello");
         Assert.Equal((1L, 0L, run.EndedAt), (job.Status.SuccessCount, job.Status.ErrorCount, job.Status.LastSuccess));
+
+        // The run names its sandbox, and the agent serves the command's output from it.
+        Assert.Equal($"{jobs.FrameworkId}/{run.TaskId}", run.Sandbox);
+        using var http = new HttpClient();
+        var stdout = await http.GetStringAsync($"{run.AgentUrl}/files/read?path={run.Sandbox}/stdout");
+        Assert.Equal("hello from agent-1\n", System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("data").GetString());
     }
 
     [Fact]

@@ -91,7 +91,9 @@ internal sealed class InMemoryJobs : IJobsControl, IDisposable
             {
                 Id = new OfferID { Value = $"offer-{Interlocked.Increment(ref _offers)}" },
                 AgentId = new AgentID { Value = agent },
+                FrameworkId = new FrameworkID { Value = "fw-1" },
                 Hostname = agent + ".local",
+                Url = $"http://{agent}.local:5051",
                 Resources = { ResourceConversion.ToWire(KernelResources.Parse(resources)) },
             };
             s.OnOffers([offer], now, d);

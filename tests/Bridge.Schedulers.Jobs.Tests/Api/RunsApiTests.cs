@@ -38,7 +38,7 @@ public sealed class RunsApiTests : IAsyncLifetime
         Assert.Equal("QUEUED", Text(run, "state"));
         Assert.Equal("2026-11-22T12:00:00.000Z", Text(run, "due"));
         Assert.Equal("2026-11-22T12:00:00.000Z", Text(run, "created"));
-        foreach (var field in new[] { "launched", "started", "ended", "exitStatus", "skipReason", "agentId", "agentHostname" })
+        foreach (var field in new[] { "launched", "started", "ended", "exitStatus", "skipReason", "agentId", "agentHostname", "sandbox", "stdout", "stderr" })
             Assert.Null(Text(run, field));
         Assert.False(run.GetProperty("killRequested").GetBoolean());
     }
@@ -106,6 +106,9 @@ public sealed class RunsApiTests : IAsyncLifetime
         Assert.Equal("Command exited with status 0", Text(run, "message"));
         Assert.Equal("agent-7", Text(run, "agentId"));
         Assert.Equal("agent-7.local", Text(run, "agentHostname"));
+        Assert.Equal("fw-1/bridge-job:a:1:0", Text(run, "sandbox"));
+        Assert.Equal("http://agent-7.local:5051/files/read?path=fw-1%2Fbridge-job%3Aa%3A1%3A0%2Fstdout&offset=0", Text(run, "stdout"));
+        Assert.Equal("http://agent-7.local:5051/files/read?path=fw-1%2Fbridge-job%3Aa%3A1%3A0%2Fstderr&offset=0", Text(run, "stderr"));
         Assert.Null(Text(run, "skipReason"));
     }
 

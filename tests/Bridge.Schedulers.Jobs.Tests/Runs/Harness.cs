@@ -52,7 +52,9 @@ internal sealed class Harness(JobSchedulerOptions? options = null)
         {
             Id = new OfferID { Value = $"offer-{++_offers}" },
             AgentId = new AgentID { Value = agent },
+            FrameworkId = new FrameworkID { Value = "fw-1" },
             Hostname = agent + ".local",
+            Url = $"http://{agent}.local:5051",
             Resources = { ResourceConversion.ToWire(KernelResources.Parse(resources)) },
         };
         if (attributes is not null) offer.Attributes.AddRange(ResourceConversion.ToWire(KernelAttributes.Parse(attributes)));

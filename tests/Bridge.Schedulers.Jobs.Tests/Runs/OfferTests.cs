@@ -48,6 +48,7 @@ public sealed class OfferTests
         Assert.False(decisions.WantOffers); // the only queued run launched: suppress
         var run = Assert.Single(_h.Active("report"));
         Assert.Equal((RunState.Launched, T0.AddSeconds(2), "a1", "a1.local"), (run.State, run.LaunchedAt, run.AgentId, run.Hostname));
+        Assert.Equal(("http://a1.local:5051", "fw-1/bridge-job:report:1:0"), (run.AgentUrl, run.Sandbox));
     }
 
     [Fact]

@@ -133,6 +133,53 @@ public sealed class JobsStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_Schema_1_File_Is_Migrated_Its_Runs_Without_A_Sandbox()
+    {
+        // A file as the first release wrote it: runs with no agent_url or sandbox columns.
+        Directory.CreateDirectory(_directory);
+        using (var db = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            db.Open();
+            using var command = db.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE jobs (name TEXT PRIMARY KEY, definition TEXT NOT NULL, success_count INTEGER NOT NULL,
+                    error_count INTEGER NOT NULL, last_success TEXT, last_error TEXT, errors_since_last_success INTEGER NOT NULL,
+                    scheduled_from TEXT NOT NULL, handled_until TEXT NOT NULL, last_run_number INTEGER NOT NULL, last_run_created TEXT);
+                CREATE TABLE runs (task_id TEXT PRIMARY KEY, job TEXT NOT NULL, number INTEGER NOT NULL, attempt INTEGER NOT NULL,
+                    trigger TEXT NOT NULL, due_at TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL, launched_at TEXT,
+                    started_at TEXT, ended_at TEXT, skip_reason TEXT NOT NULL, message TEXT, exit_code INTEGER, agent_id TEXT,
+                    hostname TEXT, kill_requested INTEGER NOT NULL);
+                CREATE INDEX runs_by_job ON runs (job);
+                INSERT INTO meta VALUES ('framework_id', 'fw-old');
+                INSERT INTO jobs VALUES ('old', '{"name": "old", "command": "true", "schedule": "R1//PT1H"}', 1, 0,
+                    '2026-05-04T12:00:05.0000000+00:00', NULL, 0, '2026-05-04T12:00:00.0000000+00:00', '2026-05-04T12:00:00.0000000+00:00', 1,
+                    '2026-05-04T12:00:00.0000000+00:00');
+                INSERT INTO runs VALUES ('bridge-job:old:1:0', 'old', 1, 0, 'Schedule', '2026-05-04T12:00:00.0000000+00:00', 'Succeeded',
+                    '2026-05-04T12:00:00.0000000+00:00', '2026-05-04T12:00:01.0000000+00:00', '2026-05-04T12:00:02.0000000+00:00',
+                    '2026-05-04T12:00:05.0000000+00:00', 'None', 'Command exited with status 0', 0, 'a1', 'a1.local', 0);
+                PRAGMA user_version = 1;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using (var store = JobsStore.Open(DbPath))
+        {
+            var saved = store.Load(historyLimit: 10);
+            Assert.Equal("fw-old", saved.FrameworkId);
+            var run = Assert.Single(Assert.Single(saved.Jobs).History);
+            Assert.Equal((RunState.Succeeded, "a1.local", null, null), (run.State, run.Hostname, run.AgentUrl, run.Sandbox));
+        }
+        using (var db = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            db.Open();
+            using var command = db.CreateCommand();
+            command.CommandText = "PRAGMA user_version";
+            Assert.Equal((long)JobsStore.SchemaVersion, command.ExecuteScalar());
+        }
+    }
+
+    [Fact]
     public void A_Second_Store_On_The_Same_File_Is_Refused()
     {
         using var first = JobsStore.Open(DbPath);

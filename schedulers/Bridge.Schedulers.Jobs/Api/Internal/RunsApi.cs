@@ -81,7 +81,10 @@ internal static class RunsApi
     /// <c>launched</c>, <c>started</c>, <c>ended</c> (Chronos' date format, UTC; null when not yet),
     /// <c>exitStatus</c> (null when the kernel reported none), <c>message</c>, <c>skipReason</c>
     /// (<c>PAST_STARTING_DEADLINE</c>, <c>CONCURRENT_RUN_ACTIVE</c>, <c>BACKLOG</c>; null unless
-    /// skipped), <c>killRequested</c>, <c>agentId</c> and <c>agentHostname</c> (null before launch).
+    /// skipped), <c>killRequested</c>, <c>agentId</c> and <c>agentHostname</c> (null before launch),
+    /// <c>sandbox</c> (<c>{frameworkId}/{taskId}</c>, as the agent's files endpoint names it; null before
+    /// launch), and <c>stdout</c>, <c>stderr</c>: the URLs that read them from the agent (Mesos'
+    /// <c>/files/read</c> shape, <c>{"data", "offset"}</c>; null when the agent's endpoint is not known).
     /// </summary>
     public static void WriteRun(Utf8JsonWriter w, Run run)
     {
@@ -106,8 +109,15 @@ internal static class RunsApi
         w.WriteBoolean("killRequested", run.KillRequested);
         w.WriteString("agentId", run.AgentId);
         w.WriteString("agentHostname", run.Hostname);
+        w.WriteString("sandbox", run.Sandbox);
+        w.WriteString("stdout", SandboxFile(run, "stdout"));
+        w.WriteString("stderr", SandboxFile(run, "stderr"));
         w.WriteEndObject();
     }
+
+    /// <summary>The URL that reads <paramref name="file"/> of the run's sandbox from its agent, or null.</summary>
+    private static string? SandboxFile(Run run, string file) =>
+        run is { AgentUrl: { } url, Sandbox: { } sandbox } ? $"{url}/files/read?path={Uri.EscapeDataString($"{sandbox}/{file}")}&offset=0" : null;
 
     /// <summary><c>PastStartingDeadline</c> → <c>PAST_STARTING_DEADLINE</c>.</summary>
     private static string Upper(string pascal) =>
