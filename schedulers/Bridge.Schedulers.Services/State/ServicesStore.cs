@@ -135,14 +135,19 @@ public sealed class ServicesStore : IDisposable
         return [.. versions.OrderDescending()];
     }
 
-    /// <summary>App <paramref name="id"/> as it was at <paramref name="version"/>, or null.</summary>
+    /// <summary>App <paramref name="id"/> as it was at <paramref name="version"/>, compared to the millisecond
+    /// (versions are shown to the millisecond; earlier releases stored finer ones), or null.</summary>
     public AppDefinition? Version(AppId id, DateTimeOffset version)
     {
+        var wanted = Versions(id).FirstOrDefault(v => ToMillisecond(v) == ToMillisecond(version));
+        if (wanted == default) return null;
         using var read = _db.Command("SELECT definition FROM app_versions WHERE id = $id AND version = $v");
         read.Parameters.AddWithValue("$id", id.Value);
-        read.Parameters.AddWithValue("$v", Text(version));
-        return read.ExecuteScalar() is string json ? ParseApp(json, $"app {id} version {Text(version)}") with { Version = version } : null;
+        read.Parameters.AddWithValue("$v", Text(wanted));
+        return read.ExecuteScalar() is string json ? ParseApp(json, $"app {id} version {Text(wanted)}") with { Version = wanted } : null;
     }
+
+    private static long ToMillisecond(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
     private void SaveApp(AppState app, SqliteTransaction tx)
     {
