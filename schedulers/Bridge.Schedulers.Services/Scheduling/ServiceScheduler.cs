@@ -186,6 +186,12 @@ public sealed class ServiceScheduler
             decisions.Events.Add(Event("health_status_changed_event", now, ("appId", instance.AppId.Value), ("taskId", instance.TaskId),
                 ("version", Versions.Format(instance.Version)), ("alive", alive)));
         if (!_apps.TryGetValue(instance.AppId.Value, out var app)) return;
+        if (change.Ended && TaskFailure.IsFailure(status.State))
+        {
+            app.LastTaskFailure = new TaskFailure(instance.TaskId, TaskStates.Name(status.State), instance.Message ?? "",
+                instance.Agent.Hostname, instance.Agent.Id.Value, instance.Version, now);
+            decisions.ChangedApps.Add(app.Definition.Id);
+        }
         var current = instance.Version == app.ConfigVersion;
         if (current && change.Failed) app.Delay = app.Delay.Failed(app.Backoff, now);
         if (current && app.Deployment is not null && (change.Failed || instance.Healthy == false && change.Before.Healthy != false))

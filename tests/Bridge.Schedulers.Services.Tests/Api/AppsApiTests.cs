@@ -127,15 +127,15 @@ public sealed class AppsApiTests : IAsyncLifetime
         var listed = (await _host.GetAsync("/v2/apps?embed=apps.tasks&embed=apps.lastTaskFailure")).Json.GetProperty("apps")[0];
         Assert.Single(listed.GetProperty("tasks").EnumerateArray());
         Assert.Equal(1, listed.GetProperty("tasksRunning").GetInt32());
-        await Bridge.Testing.Wait.UntilAsync(async () =>
-            (await _host.GetAsync("/v2/apps/web")).Json.GetProperty("app").TryGetProperty("lastTaskFailure", out _), "lastTaskFailure", TimeSpan.FromSeconds(10));
-
         var app = (await _host.GetAsync("/v2/apps/web")).Is(HttpStatusCode.OK).Json.GetProperty("app");
         var failure = app.GetProperty("lastTaskFailure");
         Assert.Equal(tasks[0], failure.GetProperty("taskId").GetString());
         Assert.Equal("TASK_FAILED", failure.GetProperty("state").GetString());
         Assert.Equal("exited with status 1", failure.GetProperty("message").GetString());
         Assert.Equal("a1.local", failure.GetProperty("host").GetString());
+        Assert.Equal(("/web", "a1", "2026-11-22T12:00:00.000Z"), (failure.GetProperty("appId").GetString(), failure.GetProperty("slaveId").GetString(),
+            failure.GetProperty("timestamp").GetString()));
+        Assert.Equal(app.GetProperty("versionInfo").GetProperty("lastConfigChangeAt").GetString(), failure.GetProperty("version").GetString());
         var task = Assert.Single(app.GetProperty("tasks").EnumerateArray());
         Assert.Equal(tasks[1], task.GetProperty("id").GetString());
         Assert.Equal("/web", task.GetProperty("appId").GetString());

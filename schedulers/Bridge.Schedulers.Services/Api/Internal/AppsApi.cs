@@ -73,7 +73,7 @@ internal static class AppsApi
         {
             w.WriteStartObject();
             w.WriteStartArray("apps");
-            foreach (var app in apps) StatusJson.WriteApp(w, app, embed, api.Failures.Of(app.Definition.Id.Value));
+            foreach (var app in apps) StatusJson.WriteApp(w, app, embed);
             w.WriteEndArray();
             w.WriteEndObject();
         });
@@ -94,7 +94,7 @@ internal static class AppsApi
         {
             w.WriteStartObject();
             w.WritePropertyName("app");
-            StatusJson.WriteApp(w, app, Embed.Tasks | Embed.Counts | Embed.Deployments | Embed.LastTaskFailure, api.Failures.Of(id.Value));
+            StatusJson.WriteApp(w, app, Embed.Tasks | Embed.Counts | Embed.Deployments | Embed.LastTaskFailure);
             w.WriteEndObject();
         });
     }
