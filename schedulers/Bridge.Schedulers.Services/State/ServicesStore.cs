@@ -38,6 +38,9 @@ public sealed class ServicesStore : IDisposable
     /// <summary>The schema version this code reads and writes.</summary>
     public const int SchemaVersion = 2;
 
+    /// <summary>Versions kept per app, the newest (Marathon's <c>--zk_max_versions</c> default: 50).</summary>
+    public const int MaxVersions = 50;
+
     private const string Schema = """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE apps (id TEXT PRIMARY KEY, definition TEXT NOT NULL, version TEXT NOT NULL, config_version TEXT NOT NULL,
@@ -176,10 +179,16 @@ public sealed class ServicesStore : IDisposable
             write.Parameters.AddWithValue("$f", app.LastTaskFailure is { } f ? WriteFailure(f) : DBNull.Value);
             write.ExecuteNonQuery();
         }
-        using var history = _db.Command("INSERT OR IGNORE INTO app_versions (id, version, definition) VALUES ($id, $v, $d)", tx);
+        // The newest MaxVersions are kept (Marathon's --zk_max_versions); the text form sorts as the instants do.
+        using var history = _db.Command("""
+            INSERT OR IGNORE INTO app_versions (id, version, definition) VALUES ($id, $v, $d);
+            DELETE FROM app_versions WHERE id = $id AND version NOT IN
+                (SELECT version FROM app_versions WHERE id = $id ORDER BY version DESC LIMIT $max);
+            """, tx);
         history.Parameters.AddWithValue("$id", app.Definition.Id.Value);
         history.Parameters.AddWithValue("$v", version);
         history.Parameters.AddWithValue("$d", definition);
+        history.Parameters.AddWithValue("$max", MaxVersions);
         history.ExecuteNonQuery();
     }
 

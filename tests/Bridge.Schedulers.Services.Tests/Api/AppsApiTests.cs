@@ -232,14 +232,15 @@ public sealed class AppsApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Versions_Of_Unknown_Apps_And_Versions_Are_404_And_A_Malformed_Version_Is_400()
+    public async Task Versions_Of_Unknown_Apps_And_Versions_Are_404_And_A_Malformed_Version_Is_422()
     {
         await _host.CreateAsync(ApiHost.App("/web"));
         Assert.Equal("App '/nope' does not exist", (await _host.GetAsync("/v2/apps/nope/versions")).Is(HttpStatusCode.NotFound).Json.GetProperty("message").GetString());
         Assert.Equal("App '/web' does not exist in version 2020-01-01T00:00:00.000Z",
             (await _host.GetAsync("/v2/apps/web/versions/2020-01-01T00:00:00.000Z")).Is(HttpStatusCode.NotFound).Json.GetProperty("message").GetString());
         (await _host.GetAsync("/v2/apps/nope/versions/2026-11-22T12:00:00.000Z")).Is(HttpStatusCode.NotFound);
-        Assert.Contains("is not a version", (await _host.GetAsync("/v2/apps/web/versions/yesterday")).Is(HttpStatusCode.BadRequest).Body);
+        Assert.Equal("Invalid timestamp provided 'yesterday'. Expecting ISO-8601 datetime string.",
+            (await _host.GetAsync("/v2/apps/web/versions/yesterday")).Is(HttpStatusCode.UnprocessableEntity).Json.GetProperty("message").GetString());
         (await _host.PostAsync("/v2/apps/web/versions")).Is(HttpStatusCode.MethodNotAllowed);
     }
 

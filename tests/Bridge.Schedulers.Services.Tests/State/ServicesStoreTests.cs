@@ -136,6 +136,26 @@ public sealed class ServicesStoreTests : IDisposable
     }
 
     [Fact]
+    public void An_App_Keeps_Its_Newest_50_Versions()
+    {
+        var scheduler = new ServiceScheduler(new ServiceSchedulerOptions { PortRandom = null });
+        using var store = ServicesStore.Open(DbPath);
+        var created = new Decisions();
+        scheduler.Create(Web, T0, created);
+        store.Save(scheduler, created);
+        for (var i = 1; i <= ServicesStore.MaxVersions + 1; i++)
+        {
+            var scaled = new Decisions();
+            scheduler.Update(Web with { Instances = i }, T0.AddSeconds(i), force: true, scaled);
+            store.Save(scheduler, scaled);
+        }
+        var versions = store.Versions(AppId.Parse("/prod/web"));
+        Assert.Equal(ServicesStore.MaxVersions, versions.Count);
+        Assert.Equal((T0.AddSeconds(ServicesStore.MaxVersions + 1), T0.AddSeconds(2)), (versions[0], versions[^1]));
+        Assert.Null(store.Version(AppId.Parse("/prod/web"), T0));
+    }
+
+    [Fact]
     public void A_Second_Scheduler_Cannot_Open_The_Same_State()
     {
         using var first = ServicesStore.Open(DbPath);

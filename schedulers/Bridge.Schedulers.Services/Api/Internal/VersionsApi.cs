@@ -34,14 +34,15 @@ internal static class VersionsApi
     }
 
     /// <summary><c>GET /v2/apps/{id}/versions/{version}</c>: the definition as it was (AppJson's shape, with
-    /// its <c>version</c>); 400 when <paramref name="version"/> is not an instant, 404 when the app or that
-    /// version does not exist.</summary>
+    /// its <c>version</c>); Marathon's 422 <c>Invalid timestamp provided 'V'. Expecting ISO-8601 datetime
+    /// string.</c> when <paramref name="version"/> is not an instant, 404 when the app or that version does
+    /// not exist.</summary>
     public static async Task ShowAsync(ApiContext api, HttpContext context, string path, string version)
     {
         if (!TryParse(version, out var at))
         {
-            await ApiHttp.MessageAsync(context, StatusCodes.Status400BadRequest,
-                $"'{version}' is not a version: expected an ISO 8601 instant such as 2026-11-22T10:22:20.243Z");
+            await ApiHttp.MessageAsync(context, StatusCodes.Status422UnprocessableEntity,
+                $"Invalid timestamp provided '{version}'. Expecting ISO-8601 datetime string.");
             return;
         }
         var app = AppId.TryParse(path, out var id, out _) ? await api.Control.VersionAsync(id, at) : null;
