@@ -206,11 +206,15 @@ public sealed class JobScheduler
     /// <summary>Starts a run now (Chronos' <c>PUT /v1/scheduler/job/{name}</c>): queued at once,
     /// whether the job is disabled, scheduled or dependent, and whatever its concurrency policy
     /// (as Metronome's runs started by hand). Its starting deadline applies. <paramref name="arguments"/>
-    /// (blank: none) are the run's own (<see cref="Run.Arguments"/>).</summary>
+    /// (blank: none) are the run's own (<see cref="Run.Arguments"/>); for a job without a shell they must split
+    /// into words (<see cref="RunArguments.TrySplit"/>), else <see cref="JobChangeError.InvalidArguments"/>.</summary>
     public JobChange RunNow(JobName name, DateTimeOffset now, Decisions decisions, string? arguments = null)
     {
         if (!_jobs.TryGetValue(name, out var state)) return Unknown(name);
-        Queue(state, RunTrigger.Manual, now, now, "started by hand", decisions, string.IsNullOrWhiteSpace(arguments) ? null : arguments.Trim());
+        var own = string.IsNullOrWhiteSpace(arguments) ? null : arguments.Trim();
+        if (own is not null && !state.Definition.Shell && !RunArguments.TrySplit(own, out _, out var error))
+            return new JobChange(JobChangeError.InvalidArguments, $"arguments {error}");
+        Queue(state, RunTrigger.Manual, now, now, "started by hand", decisions, own);
         UpdateOfferInterest(decisions);
         return JobChange.Done;
     }
