@@ -17,6 +17,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Avro());
         bench.Subcommands.Add(Bus());
         bench.Subcommands.Add(Services());
+        bench.Subcommands.Add(YarnRm());
         return bench;
     }
 
@@ -94,6 +95,24 @@ internal static class BenchCommand
                 return 2;
             }
             await MasterBenchmark.RunAsync(parse.GetValue(agents), parse.GetValue(frameworks), parse.GetValue(seconds), parse.GetValue(taskSeconds), Console.Out);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command YarnRm()
+    {
+        var nodes = new Option<int>("--nodes") { Description = "Simulated NodeManagers (8192 MB, 8 vcores each).", DefaultValueFactory = _ => 5_000 };
+        var apps = new Option<int>("--apps") { Description = "Applications, each keeping 20 containers asked for.", DefaultValueFactory = _ => 1_000 };
+        var command = new Command("yarn-rm", "Drive the embedded ResourceManager's core with simulated NodeManagers and AMs (no network) and print allocations per second.") { nodes, apps };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(nodes) < 1 || parse.GetValue(apps) < 1)
+            {
+                Console.Error.WriteLine("bridge bench yarn-rm: --nodes and --apps must be at least 1");
+                return 2;
+            }
+            YarnRmBenchmark.Run(parse.GetValue(nodes), parse.GetValue(apps), Console.Out);
             return 0;
         });
         return command;

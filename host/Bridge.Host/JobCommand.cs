@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Bridge.Schedulers.Jobs.Runs;
 
 namespace Bridge.Host;
 
@@ -52,10 +53,17 @@ internal static class JobCommand
     private static Command Run(Option<string> jobs)
     {
         var name = new Argument<string>("NAME") { Description = "The job's name." };
-        var command = new Command("run", "Run the job now (Chronos' PUT /v1/scheduler/job/NAME).") { name };
+        var arguments = new Argument<string[]>("ARGUMENTS")
+        {
+            Description = "Arguments for this run alone (after --), each kept whole: appended to a shell command, or in place of the job's arguments.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var command = new Command("run", "Run the job now (Chronos' PUT /v1/scheduler/job/NAME?arguments=...).") { name, arguments };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(jobs)!, async http =>
         {
-            var response = await http.PutAsync($"v1/scheduler/job/{Uri.EscapeDataString(parse.GetValue(name)!)}", null, ct);
+            var given = RunArguments.Quote(parse.GetValue(arguments) ?? []);
+            var query = given.Length > 0 ? "?arguments=" + Uri.EscapeDataString(given) : "";
+            var response = await http.PutAsync($"v1/scheduler/job/{Uri.EscapeDataString(parse.GetValue(name)!)}{query}", null, ct);
             if (!response.IsSuccessStatusCode) return Fail(await RefusalAsync(response, ct));
             Console.WriteLine($"started {parse.GetValue(name)}; `bridge job history {parse.GetValue(name)}` shows the run");
             return 0;

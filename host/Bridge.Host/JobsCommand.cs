@@ -10,22 +10,28 @@ internal static class JobsCommand
     public static Command Create()
     {
         var master = SchedulerCommand.MasterOption();
+        var bus = SchedulerCommand.BusOption();
+        var registry = SchedulerCommand.RegistryOption();
         var port = PortOption();
         var workDir = new Option<string>("--work-dir")
         {
             Description = "Where the scheduler keeps its state (WORK_DIR/jobs.db: jobs, runs, history).",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BRIDGE_JOBS_WORK_DIR") ?? Path.Combine(Path.GetTempPath(), "bridge-jobs"),
         };
-        var command = new Command("jobs", "Run the jobs scheduler (Chronos' REST API, /v1/scheduler) until interrupted.") { master, port, workDir };
+        var command = new Command("jobs", "Run the jobs scheduler (Chronos' REST API, /v1/scheduler) until interrupted.") { master, port, workDir, bus, registry };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (SchedulerCommand.Master(parse.GetValue(master)!, "bridge jobs") is not { } masterUri) return 2;
+            if (!SchedulerCommand.TryBus(parse.GetValue(bus), parse.GetValue(registry), "bridge jobs", out var events)) return 2;
             using var logs = Logging.Create();
             var options = new JobsOptions { Master = masterUri, WorkDirectory = parse.GetValue(workDir)!, LoggerFactory = logs };
             if (await StartAsync(options, parse.GetValue(port), "bridge jobs", cancellationToken) is not { } started) return 1;
             await using (started)
             {
+                // Stopped before the scheduler (disposed first), so its last events still go out.
+                await using var published = events is { } e ? UpBus.PublishJobEvents(started.Framework, e.Bus, e.Registry, logs) : null;
                 Console.WriteLine($"jobs listening on {started.Address.ToString().TrimEnd('/')} master {masterUri.ToString().TrimEnd('/')} state {Path.Combine(options.WorkDirectory, "jobs.db")}");
+                if (events is { } to) Console.WriteLine($"events on {to.Bus.ToString().TrimEnd('/')} topic bridge.jobs (schemas in {to.Registry.ToString().TrimEnd('/')})");
                 await Shutdown.WaitAsync(cancellationToken);
             }
             return 0;

@@ -2,8 +2,9 @@ using System.CommandLine;
 
 namespace Bridge.Host;
 
-/// <summary>What <c>bridge services</c> and <c>bridge jobs</c> share: the <c>--master</c> option and
-/// starting a scheduler, or saying on stderr why it cannot start.</summary>
+/// <summary>What <c>bridge services</c> and <c>bridge jobs</c> share: the <c>--master</c> option, the
+/// optional <c>--bus</c> and <c>--registry</c> to publish the scheduler's events on, and starting a
+/// scheduler, or saying on stderr why it cannot start.</summary>
 internal static class SchedulerCommand
 {
     /// <summary><c>--master</c>, default <c>BRIDGE_MASTER</c> or http://127.0.0.1:5050.</summary>
@@ -19,6 +20,40 @@ internal static class SchedulerCommand
         if (Uri.TryCreate(ServicesCommand.Address(text), UriKind.Absolute, out var master)) return master;
         Console.Error.WriteLine($"{command}: --master '{text}' is not an address");
         return null;
+    }
+
+    /// <summary><c>--bus</c>: the bus's API tier to publish the scheduler's events on (none by default).</summary>
+    public static Option<string?> BusOption() => new("--bus")
+    {
+        Description = "Publish the scheduler's events on this event bus (its API tier's address; needs --registry).",
+    };
+
+    /// <summary><c>--registry</c>: the schema registry the events' schemas are registered in (none by default).</summary>
+    public static Option<string?> RegistryOption() => new("--registry")
+    {
+        Description = "The schema registry for the events published with --bus.",
+    };
+
+    /// <summary>
+    /// The bus and registry URLs from <c>--bus</c> and <c>--registry</c>: (null, null) when neither is
+    /// given, false after saying why on stderr when only one is, or one is not an address.
+    /// </summary>
+    public static bool TryBus(string? bus, string? registry, string command, out (Uri Bus, Uri Registry)? endpoints)
+    {
+        endpoints = null;
+        if (bus is null && registry is null) return true;
+        if (bus is null || registry is null)
+        {
+            Console.Error.WriteLine($"{command}: --bus and --registry go together");
+            return false;
+        }
+        if (!Uri.TryCreate(ServicesCommand.Address(bus), UriKind.Absolute, out var busUri) || !Uri.TryCreate(ServicesCommand.Address(registry), UriKind.Absolute, out var registryUri))
+        {
+            Console.Error.WriteLine($"{command}: --bus '{bus}' or --registry '{registry}' is not an address");
+            return false;
+        }
+        endpoints = (busUri, registryUri);
+        return true;
     }
 
     /// <summary>Runs <paramref name="start"/>, or prints why it failed (its state is held or broken, the port in use) and returns null.</summary>

@@ -11,6 +11,8 @@ internal static class ServicesCommand
     public static Command Create()
     {
         var master = SchedulerCommand.MasterOption();
+        var bus = SchedulerCommand.BusOption();
+        var registry = SchedulerCommand.RegistryOption();
         var port = PortOption();
         var workDir = new Option<string>("--work-dir")
         {
@@ -18,16 +20,20 @@ internal static class ServicesCommand
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BRIDGE_SERVICES_WORK_DIR") ?? Path.Combine(Path.GetTempPath(), "bridge-services"),
         };
         var role = new Option<string>("--role") { Description = "The role the apps run under.", DefaultValueFactory = _ => "*" };
-        var command = new Command("services", "Run the services scheduler (Marathon's REST API, /v2/apps) until interrupted.") { master, port, workDir, role };
+        var command = new Command("services", "Run the services scheduler (Marathon's REST API, /v2/apps) until interrupted.") { master, port, workDir, bus, registry, role };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (SchedulerCommand.Master(parse.GetValue(master)!, "bridge services") is not { } masterUri) return 2;
+            if (!SchedulerCommand.TryBus(parse.GetValue(bus), parse.GetValue(registry), "bridge services", out var events)) return 2;
             using var logs = Logging.Create();
             var options = new ServicesOptions { Master = masterUri, WorkDirectory = parse.GetValue(workDir)!, Role = parse.GetValue(role)!, LoggerFactory = logs };
             if (await StartAsync(options, parse.GetValue(port), "bridge services", cancellationToken) is not { } started) return 1;
             await using (started)
             {
+                // Stopped before the scheduler (disposed first), so its last events still go out.
+                await using var published = events is { } e ? UpBus.PublishServiceEvents(started.Framework, e.Bus, e.Registry, logs) : null;
                 Console.WriteLine($"services listening on {started.Address.ToString().TrimEnd('/')} master {masterUri.ToString().TrimEnd('/')} state {Path.Combine(options.WorkDirectory, "services.db")}");
+                if (events is { } to) Console.WriteLine($"events on {to.Bus.ToString().TrimEnd('/')} topic bridge.services (schemas in {to.Registry.ToString().TrimEnd('/')})");
                 await Shutdown.WaitAsync(cancellationToken);
             }
             return 0;

@@ -5,6 +5,9 @@ using Bridge.Eventing.Client;
 using Bridge.Eventing.KernelEvents;
 using Bridge.Eventing.Schemas.Client;
 using Bridge.Eventing.Security;
+using Bridge.Schedulers.Events;
+using Bridge.Schedulers.Jobs.Runs;
+using Bridge.Schedulers.Services.Scheduling;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.Host;
@@ -44,23 +47,46 @@ internal static class UpBus
     /// Publishes the master's cluster events on the bus until disposed (<see cref="KernelEventPublisher"/>):
     /// it subscribes to the master's operator API and re-subscribes if that stream breaks.
     /// </summary>
-    public static IAsyncDisposable PublishKernelEvents(Uri master, BusCluster bus, Uri registry, ILoggerFactory logs)
+    public static IAsyncDisposable PublishKernelEvents(Uri master, BusCluster bus, Uri registry, ILoggerFactory logs) =>
+        Publish("kernel events", bus.Api.Address, registry, logs, (client, schemas, stop) =>
+            new KernelEventPublisher(client, schemas, logs.CreateLogger<KernelEventPublisher>()).RunAsync(new KernelEventSource(master, loggerFactory: logs), stop));
+
+    /// <summary>
+    /// Publishes a services scheduler's events on <c>bridge.services</c> until disposed or the scheduler
+    /// stops (<see cref="SchedulerEventPublisher"/>), through the bus's API tier at <paramref name="bus"/>.
+    /// </summary>
+    public static IAsyncDisposable PublishServiceEvents(IServicesControl services, Uri bus, Uri registry, ILoggerFactory logs) =>
+        Publish("services scheduler events", bus, registry, logs, (client, schemas, stop) =>
+            new SchedulerEventPublisher(client, schemas, logs.CreateLogger<SchedulerEventPublisher>()).RunAsync(services, stop));
+
+    /// <summary>
+    /// Publishes a jobs scheduler's events on <c>bridge.jobs</c> until disposed or the scheduler stops
+    /// (<see cref="SchedulerEventPublisher"/>), through the bus's API tier at <paramref name="bus"/>.
+    /// </summary>
+    public static IAsyncDisposable PublishJobEvents(IJobsControl jobs, Uri bus, Uri registry, ILoggerFactory logs) =>
+        Publish("jobs scheduler events", bus, registry, logs, (client, schemas, stop) =>
+            new SchedulerEventPublisher(client, schemas, logs.CreateLogger<SchedulerEventPublisher>()).RunAsync(jobs, stop));
+
+    /// <summary>Runs <paramref name="publish"/> in the background until the returned handle is disposed;
+    /// a failure (the registry refused a schema or cannot be reached) is logged, never thrown.</summary>
+    private static IAsyncDisposable Publish(string what, Uri bus, Uri registry, ILoggerFactory logs,
+        Func<BusClient, SchemaRegistryClient, CancellationToken, Task> publish)
     {
-        var client = new BusClient(bus.Api.Address);
+        var client = new BusClient(bus);
+        var schemas = new SchemaRegistryClient(registry);
         var stop = new CancellationTokenSource();
-        var publisher = new KernelEventPublisher(client, new SchemaRegistryClient(registry), logs.CreateLogger<KernelEventPublisher>());
         var run = Task.Run(async () =>
         {
             try
             {
-                await publisher.RunAsync(new KernelEventSource(master, loggerFactory: logs), stop.Token);
+                await publish(client, schemas, stop.Token);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
             }
             catch (Exception e) when (!stop.IsCancellationRequested)
             {
-                logs.CreateLogger("bridge.up").LogError(e, "kernel events are no longer published on the bus");
+                logs.CreateLogger("bridge.up").LogError(e, "{What} are no longer published on the bus", what);
             }
         });
         return new Stopper(async () =>
@@ -68,6 +94,7 @@ internal static class UpBus
             await stop.CancelAsync();
             await run;
             client.Dispose();
+            schemas.Dispose();
             stop.Dispose();
         });
     }

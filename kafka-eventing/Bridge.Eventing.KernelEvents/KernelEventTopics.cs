@@ -23,5 +23,5 @@ public static class KernelEventTopics
     public static IReadOnlyList<string> All { get; } = [Tasks, Agents, Frameworks, Offers];
 
     /// <summary>The value subject of <paramref name="topic"/> under TopicNameStrategy: <c>bridge.tasks</c> → <c>bridge.tasks-value</c>.</summary>
-    public static string Subject(string topic) => $"{topic}-value";
+    public static string Subject(string topic) => Publishing.RegisteredTopicPublisher.Subject(topic);
 }

@@ -21,6 +21,17 @@ public class BenchmarkSmokeTests
     }
 
     [Fact]
+    public void YarnRm_TinyRun_AllocatesAndPrintsTheResultLine()
+    {
+        var output = new StringWriter();
+
+        var rate = YarnRmBenchmark.Run(nodes: 20, apps: 5, output);
+
+        Assert.True(rate > 0);
+        Assert.Matches(new Regex($"^yarn_rm nodes=20 apps=5 allocations_per_s={Number}$"), LastLine(output));
+    }
+
+    [Fact]
     public async Task Launch_FiveTasks_AllRunThenAllAreKilledAndNothingIsLeft()
     {
         var output = new StringWriter();

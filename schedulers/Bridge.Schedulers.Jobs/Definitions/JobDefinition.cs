@@ -1,4 +1,5 @@
 using Bridge.Kernel;
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Jobs.Schedules;
 
 namespace Bridge.Schedulers.Jobs.Definitions;

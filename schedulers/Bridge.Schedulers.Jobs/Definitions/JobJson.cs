@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Bridge.Schedulers.Hosting;
 
 namespace Bridge.Schedulers.Jobs.Definitions;
 

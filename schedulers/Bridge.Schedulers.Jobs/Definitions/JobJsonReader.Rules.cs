@@ -1,3 +1,4 @@
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Jobs.Schedules;
 
 namespace Bridge.Schedulers.Jobs.Definitions;

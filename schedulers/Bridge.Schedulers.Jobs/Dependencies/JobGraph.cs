@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Jobs.Definitions;
 
 namespace Bridge.Schedulers.Jobs.Dependencies;

@@ -1,3 +1,4 @@
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Jobs.Definitions;
 
 namespace Bridge.Schedulers.Jobs.Dependencies;

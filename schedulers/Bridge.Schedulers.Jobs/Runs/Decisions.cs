@@ -109,6 +109,10 @@ public enum JobChangeError
 
     /// <summary>The name is longer than <see cref="RunTaskIds.MaxJobNameLength"/> (400).</summary>
     NameTooLong,
+
+    /// <summary>A run's own arguments cannot be split into words for a job without a shell (an unterminated
+    /// quote, a trailing backslash; 400 naming <c>arguments</c>).</summary>
+    InvalidArguments,
 }
 
 /// <summary>The outcome of a change.</summary>

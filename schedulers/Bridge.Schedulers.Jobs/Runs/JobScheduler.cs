@@ -205,11 +205,16 @@ public sealed class JobScheduler
 
     /// <summary>Starts a run now (Chronos' <c>PUT /v1/scheduler/job/{name}</c>): queued at once,
     /// whether the job is disabled, scheduled or dependent, and whatever its concurrency policy
-    /// (as Metronome's runs started by hand). Its starting deadline applies.</summary>
-    public JobChange RunNow(JobName name, DateTimeOffset now, Decisions decisions)
+    /// (as Metronome's runs started by hand). Its starting deadline applies. <paramref name="arguments"/>
+    /// (blank: none) are the run's own (<see cref="Run.Arguments"/>); for a job without a shell they must split
+    /// into words (<see cref="RunArguments.TrySplit"/>), else <see cref="JobChangeError.InvalidArguments"/>.</summary>
+    public JobChange RunNow(JobName name, DateTimeOffset now, Decisions decisions, string? arguments = null)
     {
         if (!_jobs.TryGetValue(name, out var state)) return Unknown(name);
-        Queue(state, RunTrigger.Manual, now, now, "started by hand", decisions);
+        var own = string.IsNullOrWhiteSpace(arguments) ? null : arguments.Trim();
+        if (own is not null && !state.Definition.Shell && !RunArguments.TrySplit(own, out _, out var error))
+            return new JobChange(JobChangeError.InvalidArguments, $"arguments {error}");
+        Queue(state, RunTrigger.Manual, now, now, "started by hand", decisions, own);
         UpdateOfferInterest(decisions);
         return JobChange.Done;
     }
@@ -375,7 +380,7 @@ public sealed class JobScheduler
         {
             var due = now + _options.RetryDelay;
             var retry = NewRun(state, run.Trigger, due, now, due <= now ? RunState.Queued : RunState.Waiting, run.Number, run.Attempt + 1)
-                with { Message = $"retry {run.Attempt + 1} of {retries} after attempt {run.Attempt} failed" };
+                with { Message = $"retry {run.Attempt + 1} of {retries} after attempt {run.Attempt} failed", Arguments = run.Arguments };
             Track(state, retry, decisions);
             decisions.Events.Add(RunEvent(retry.State == RunState.Queued ? "job_run_started" : "job_run_update", retry, now));
             return;
@@ -433,9 +438,10 @@ public sealed class JobScheduler
         Queue(state, trigger, decision.DueAt, now, decision.Explanation, decisions);
     }
 
-    private void Queue(JobState state, RunTrigger trigger, DateTimeOffset dueAt, DateTimeOffset now, string message, Decisions decisions)
+    private void Queue(JobState state, RunTrigger trigger, DateTimeOffset dueAt, DateTimeOffset now, string message, Decisions decisions,
+        string? arguments = null)
     {
-        var run = NewRun(state, trigger, dueAt, now, RunState.Queued, ++state.LastRunNumber, 0) with { Message = message };
+        var run = NewRun(state, trigger, dueAt, now, RunState.Queued, ++state.LastRunNumber, 0) with { Message = message, Arguments = arguments };
         state.LastRunCreated = now;
         decisions.ChangedJobs.Add(state.Definition.Name);
         Track(state, run, decisions);

@@ -136,6 +136,12 @@ public sealed record Run
     /// (<c>{AgentUrl}/files/read?path={Sandbox}/stdout</c> reads its output); null before launch.</summary>
     public string? Sandbox { get; init; }
 
+    /// <summary>Arguments given to this run alone (Chronos' <c>PUT /v1/scheduler/job/{name}?arguments=</c>), or
+    /// null: for a shell job appended to its command after a space; otherwise split into words as <c>sh</c>
+    /// splits them (<see cref="RunArguments"/>), they take the place of the job's <c>arguments</c>. Its retries
+    /// keep them; dependent runs do not inherit them.</summary>
+    public string? Arguments { get; init; }
+
     /// <summary>A kill was asked for; its end counts as killed, not failed.</summary>
     public bool KillRequested { get; init; }
 

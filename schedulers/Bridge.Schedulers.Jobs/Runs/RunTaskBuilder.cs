@@ -23,14 +23,17 @@ public static class RunTaskBuilder
     /// <remarks>Without a shell, the command is argv[0] and <see cref="JobDefinition.Arguments"/> follow
     /// (the kernel's <c>arguments</c> include argv[0], as Mesos'). Chronos passes <c>arguments</c> to
     /// Mesos unchanged, so there the first argument becomes argv[0]; here it is an argument, as
-    /// docs/jobs.md describes the field.</remarks>
+    /// docs/jobs.md describes the field. A run's own <see cref="Run.Arguments"/> are appended to a shell
+    /// command after a space (Chronos' <c>JobUtils.getJobWithArguments</c>), and otherwise, split into words as
+    /// <c>sh</c> splits them (<see cref="RunArguments.TrySplit"/>), take the place of the job's arguments (as
+    /// Chronos' task id carries them instead).</remarks>
     public static TaskInfo Build(JobDefinition job, Run run, string agentId, string hostname, KernelResources resources)
     {
-        var command = new CommandInfo { Shell = job.Shell, Value = job.Command };
+        var command = new CommandInfo { Shell = job.Shell, Value = job.Shell && run.Arguments is { } extra ? $"{job.Command} {extra}" : job.Command };
         if (!job.Shell)
         {
             command.Arguments.Add(job.Command);
-            command.Arguments.AddRange(job.Arguments);
+            command.Arguments.AddRange(run.Arguments is { } own && RunArguments.TrySplit(own, out var words, out _) ? words : job.Arguments);
         }
         foreach (var uri in job.Fetch)
         {

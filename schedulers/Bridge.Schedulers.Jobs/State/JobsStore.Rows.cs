@@ -12,7 +12,7 @@ public sealed partial class JobsStore
         + "errors_since_last_success, scheduled_from, handled_until, last_run_number, last_run_created";
 
     private const string RunColumns = "task_id, job, number, attempt, trigger, due_at, state, created_at, launched_at, "
-        + "started_at, ended_at, skip_reason, message, exit_code, agent_id, hostname, kill_requested, agent_url, sandbox";
+        + "started_at, ended_at, skip_reason, message, exit_code, agent_id, hostname, kill_requested, agent_url, sandbox, arguments";
 
     private void SaveJob(JobState job, SqliteTransaction tx)
     {
@@ -51,7 +51,7 @@ public sealed partial class JobsStore
         using var write = Command($"""
             INSERT OR REPLACE INTO runs ({RunColumns})
             VALUES ($task, $job, $number, $attempt, $trigger, $due, $state, $created, $launched, $started, $ended, $skip,
-                $message, $exit, $agent, $host, $kill, $url, $sandbox)
+                $message, $exit, $agent, $host, $kill, $url, $sandbox, $arguments)
             """, tx);
         write.Parameters.AddWithValue("$task", run.TaskId);
         write.Parameters.AddWithValue("$job", run.Job.Value);
@@ -72,6 +72,7 @@ public sealed partial class JobsStore
         write.Parameters.AddWithValue("$kill", run.KillRequested ? 1 : 0);
         write.Parameters.AddWithValue("$url", (object?)run.AgentUrl ?? DBNull.Value);
         write.Parameters.AddWithValue("$sandbox", (object?)run.Sandbox ?? DBNull.Value);
+        write.Parameters.AddWithValue("$arguments", (object?)run.Arguments ?? DBNull.Value);
         write.ExecuteNonQuery();
     }
 
@@ -101,6 +102,7 @@ public sealed partial class JobsStore
                 KillRequested = rows.GetInt64(16) != 0,
                 AgentUrl = rows.IsDBNull(17) ? null : rows.GetString(17),
                 Sandbox = rows.IsDBNull(18) ? null : rows.GetString(18),
+                Arguments = rows.IsDBNull(19) ? null : rows.GetString(19),
             };
         }
         catch (Exception e) when (e is FormatException or ArgumentException)

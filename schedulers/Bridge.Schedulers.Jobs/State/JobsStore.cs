@@ -21,20 +21,20 @@ public sealed record SavedJobs(string? FrameworkId, IReadOnlyList<JobState> Jobs
 /// scheduler adopt its running tasks (the active runs and the framework id).
 /// </summary>
 /// <remarks>
-/// Schema 2 (<c>PRAGMA user_version</c>): <c>meta(key, value)</c> (<c>framework_id</c>);
+/// Schema 3 (<c>PRAGMA user_version</c>): <c>meta(key, value)</c> (<c>framework_id</c>);
 /// <c>jobs(name, definition, success_count, error_count, last_success, last_error,
 /// errors_since_last_success, scheduled_from, handled_until, last_run_number, last_run_created)</c>,
 /// the definition as Chronos JSON (<see cref="JobJson.Write(JobDefinition, JobStatus?)"/>, its
 /// status fields ignored: the columns hold the status); <c>runs(task_id, job, number, attempt,
 /// trigger, due_at, state, created_at, launched_at, started_at, ended_at, skip_reason, message,
-/// exit_code, agent_id, hostname, kill_requested, agent_url, sandbox)</c>, every run a job keeps (active ones and its
+/// exit_code, agent_id, hostname, kill_requested, agent_url, sandbox, arguments)</c>, every run a job keeps (active ones and its
 /// bounded history: a run the history drops is deleted). Times are ISO 8601 round-trip text (to the
 /// 100 ns tick), enums their names. Calls are not thread-safe: the scheduler's loop owns the store.
 /// </remarks>
 public sealed partial class JobsStore : IDisposable
 {
     /// <summary>The schema version this code reads and writes.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private const string Schema = """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -44,14 +44,16 @@ public sealed partial class JobsStore : IDisposable
         CREATE TABLE runs (task_id TEXT PRIMARY KEY, job TEXT NOT NULL, number INTEGER NOT NULL, attempt INTEGER NOT NULL,
             trigger TEXT NOT NULL, due_at TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL, launched_at TEXT,
             started_at TEXT, ended_at TEXT, skip_reason TEXT NOT NULL, message TEXT, exit_code INTEGER, agent_id TEXT,
-            hostname TEXT, kill_requested INTEGER NOT NULL, agent_url TEXT, sandbox TEXT);
+            hostname TEXT, kill_requested INTEGER NOT NULL, agent_url TEXT, sandbox TEXT, arguments TEXT);
         CREATE INDEX runs_by_job ON runs (job);
         """;
 
-    /// <summary>From schema 1: runs name their agent's endpoint and sandbox (null for runs launched before).</summary>
+    /// <summary>From schema 1: runs name their agent's endpoint and sandbox (null for runs launched before);
+    /// from 2: runs carry their own arguments (null: none).</summary>
     private static readonly Dictionary<int, string> Migrations = new()
     {
         [1] = "ALTER TABLE runs ADD COLUMN agent_url TEXT; ALTER TABLE runs ADD COLUMN sandbox TEXT;",
+        [2] = "ALTER TABLE runs ADD COLUMN arguments TEXT;",
     };
 
     private readonly StateDatabase _db;
@@ -63,7 +65,7 @@ public sealed partial class JobsStore : IDisposable
 
     /// <summary>Opens (or creates, with its directory) the store at <paramref name="path"/>.</summary>
     /// <exception cref="InvalidOperationException">The file cannot be opened (another scheduler holds it, it is not a
-    /// SQLite database, or it has a newer schema); the message says which. A file of schema 1 is migrated.</exception>
+    /// SQLite database, or it has a newer schema); the message says which. A file of an older schema is migrated.</exception>
     public static JobsStore Open(string path) => new(StateDatabase.Open(path, SchemaVersion, Schema, "jobs state", Migrations));
 
     /// <summary>Everything saved.</summary>

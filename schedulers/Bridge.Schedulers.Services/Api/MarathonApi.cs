@@ -57,8 +57,7 @@ public static class MarathonApi
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(control);
-        var stopping = endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-        var api = new ApiContext(control, options ?? new MarathonApiOptions(), TaskFailures.Follow(control, stopping));
+        var api = new ApiContext(control, options ?? new MarathonApiOptions());
         var group = endpoints.MapGroup("");
 
         string[] any = [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];

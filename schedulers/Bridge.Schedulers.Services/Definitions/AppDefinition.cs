@@ -1,3 +1,4 @@
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Services.Constraints;
 
 namespace Bridge.Schedulers.Services.Definitions;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Services.Definitions.Internal;
 
 namespace Bridge.Schedulers.Services.Definitions;
@@ -111,7 +112,7 @@ public static class AppJson
     private static AppJsonResult WithError(AppJsonResult result, string field)
     {
         var detail = new ValidationDetail("/" + field, ["is given more than once"]);
-        var details = ValueList<ValidationDetail>.Of((result.Failure?.Details ?? ValueList<ValidationDetail>.Empty).Append(detail));
+        var details = ValueList.From((result.Failure?.Details ?? ValueList<ValidationDetail>.Empty).Append(detail));
         return new AppJsonResult(null, new AppJsonFailure(422, AppJsonFailure.NotValid, details), result.Unsupported);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Services.Definitions.Internal;
 
 namespace Bridge.Schedulers.Services.Definitions;

@@ -1,4 +1,5 @@
 using Bridge.Schedulers.Hosting;
+using Bridge.Schedulers.Services.Definitions;
 using Bridge.Schedulers.Services.Scheduling;
 using Bridge.Schedulers.Services.State;
 using Microsoft.Extensions.Logging;
@@ -119,6 +120,12 @@ public sealed class ServicesFramework : IServicesControl, IAsyncDisposable
     /// <inheritdoc />
     public Task<T> ChangeAsync<T>(Func<ServiceScheduler, DateTimeOffset, Decisions, T> change) =>
         _shell.ChangeAsync((now, decisions) => change(_core, now, decisions));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DateTimeOffset>> VersionsAsync(AppId id) => _shell.ReadAsync(_ => _store.Versions(id));
+
+    /// <inheritdoc />
+    public Task<AppDefinition?> VersionAsync(AppId id, DateTimeOffset version) => _shell.ReadAsync(_ => _store.Version(id, version));
 
     /// <inheritdoc />
     public IAsyncEnumerable<ServiceEvent> EventsAsync(CancellationToken cancellationToken) => _shell.EventsAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using Bridge.Kernel;
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Services.Constraints;
 using Bridge.Schedulers.Services.Definitions;
 

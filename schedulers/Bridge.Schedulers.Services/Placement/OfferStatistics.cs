@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bridge.Kernel;
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Services.Definitions;
 using Bridge.Schedulers.Services.Definitions.Internal;
 
@@ -109,7 +110,7 @@ public sealed record ProcessedOffersSummary(
             steps.Add(new DeclinedOfferStep(reason, n, processed));
             processed -= n;
         }
-        return ValueList<DeclinedOfferStep>.Of(steps);
+        return ValueList.From(steps);
     }
 
     /// <summary>Writes Marathon's JSON: <c>{"processedOffersCount":..,"unusedOffersCount":..,

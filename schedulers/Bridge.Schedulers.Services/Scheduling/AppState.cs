@@ -35,6 +35,9 @@ public sealed class AppState
     /// <summary>Failures (ended or unhealthy instances of the new version) seen during the deployment under way.</summary>
     public int DeploymentFailures { get; internal set; }
 
+    /// <summary>The app's last failed task, or null (Marathon's <c>lastTaskFailure</c>).</summary>
+    public TaskFailure? LastTaskFailure { get; internal set; }
+
     /// <summary>The launch backoff.</summary>
     public LaunchDelay Delay { get; internal set; } = LaunchDelay.None;
 

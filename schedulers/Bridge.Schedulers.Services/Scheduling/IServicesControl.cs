@@ -1,3 +1,5 @@
+using Bridge.Schedulers.Services.Definitions;
+
 namespace Bridge.Schedulers.Services.Scheduling;
 
 /// <summary>
@@ -19,6 +21,16 @@ public interface IServicesControl
     /// <summary>Every event from now on (Marathon's event stream, <c>/v2/events</c>), until
     /// <paramref name="cancellationToken"/> is cancelled or the scheduler stops.</summary>
     IAsyncEnumerable<ServiceEvent> EventsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The versions app <paramref name="id"/> has had, newest first (Marathon's
+    /// <c>GET /v2/apps/{id}/versions</c>): one per saved change of its definition, scaling and restarts
+    /// included, kept until the app is deleted; empty for an app that does not exist.</summary>
+    Task<IReadOnlyList<DateTimeOffset>> VersionsAsync(AppId id);
+
+    /// <summary>App <paramref name="id"/> as it was at <paramref name="version"/> (compared to the
+    /// millisecond, the precision versions are shown with), its <see cref="AppDefinition.Version"/> set;
+    /// null when the app or that version does not exist.</summary>
+    Task<AppDefinition?> VersionAsync(AppId id, DateTimeOffset version);
 
     /// <summary>What <c>/v2/info</c> shows: the framework's name and id (null before it first subscribed),
     /// the master it talks to, and Bridge's version.</summary>

@@ -77,11 +77,12 @@ public sealed class ServiceScheduler
     /// <summary>Puts back an app (and its deployment) from the state store after a restart, before any input.</summary>
     public void Restore(AppState app) => _apps[app.Definition.Id.Value] = app;
 
-    /// <summary>Creates <paramref name="app"/> (stamped with version <paramref name="now"/>) and deploys it.</summary>
+    /// <summary>Creates <paramref name="app"/> (stamped with version <paramref name="now"/>, to the millisecond) and deploys it.</summary>
     public SubmitResult Create(AppDefinition app, DateTimeOffset now, Decisions decisions)
     {
         if (_apps.ContainsKey(app.Id.Value)) return new SubmitResult(null, SubmitError.AppExists);
-        var state = new AppState(app with { Version = now }, now);
+        var version = ToMillisecond(now);
+        var state = new AppState(app with { Version = version }, version);
         _apps[app.Id.Value] = state;
         return Deploy(state, null, state.Definition, now, restart: false, decisions);
     }
@@ -185,6 +186,12 @@ public sealed class ServiceScheduler
             decisions.Events.Add(Event("health_status_changed_event", now, ("appId", instance.AppId.Value), ("taskId", instance.TaskId),
                 ("version", Versions.Format(instance.Version)), ("alive", alive)));
         if (!_apps.TryGetValue(instance.AppId.Value, out var app)) return;
+        if (change.Ended && TaskFailure.IsFailure(status.State))
+        {
+            app.LastTaskFailure = new TaskFailure(instance.TaskId, TaskStates.Name(status.State), instance.Message ?? "",
+                instance.Agent.Hostname, instance.Agent.Id.Value, instance.Version, now);
+            decisions.ChangedApps.Add(app.Definition.Id);
+        }
         var current = instance.Version == app.ConfigVersion;
         if (current && change.Failed) app.Delay = app.Delay.Failed(app.Backoff, now);
         if (current && app.Deployment is not null && (change.Failed || instance.Healthy == false && change.Before.Healthy != false))
@@ -339,11 +346,16 @@ public sealed class ServiceScheduler
     /// <summary>A version stamp for a change of <paramref name="app"/> at <paramref name="now"/>: now, or a millisecond past
     /// the app's latest stamp when the clock has not moved on (two changes in one millisecond must differ: the
     /// configuration version tells old instances from new).</summary>
+    /// <summary>A new version: <paramref name="now"/> to the millisecond (Marathon's precision, so a version shown
+    /// by the API finds its app again), later than every version the app had.</summary>
     private static DateTimeOffset NextVersion(AppState app, DateTimeOffset now)
     {
         var latest = new[] { app.ConfigVersion, app.Definition.Version ?? app.ConfigVersion }.Max();
-        return now > latest ? now : latest.AddMilliseconds(1);
+        var stamp = ToMillisecond(now);
+        return stamp > latest ? stamp : latest.AddMilliseconds(1);
     }
+
+    private static DateTimeOffset ToMillisecond(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
 
     private static ServiceEvent Event(string type, DateTimeOffset at, params (string Name, object? Value)[] fields) =>
         new(type, at, fields.ToDictionary(f => f.Name, f => f.Value));

@@ -36,17 +36,26 @@ public sealed record SavedServices(string? FrameworkId, IReadOnlyList<AppState> 
 public sealed class ServicesStore : IDisposable
 {
     /// <summary>The schema version this code reads and writes.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
+
+    /// <summary>Versions kept per app, the newest (Marathon's <c>--zk_max_versions</c> default: 50).</summary>
+    public const int MaxVersions = 50;
 
     private const string Schema = """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE apps (id TEXT PRIMARY KEY, definition TEXT NOT NULL, version TEXT NOT NULL, config_version TEXT NOT NULL,
-            previous_config_version TEXT, deployment TEXT);
+            previous_config_version TEXT, deployment TEXT, last_task_failure TEXT);
         CREATE TABLE app_versions (id TEXT NOT NULL, version TEXT NOT NULL, definition TEXT NOT NULL, PRIMARY KEY (id, version));
         CREATE TABLE instances (task_id TEXT PRIMARY KEY, app_id TEXT NOT NULL, version TEXT NOT NULL, agent_id TEXT NOT NULL,
             hostname TEXT NOT NULL, attributes TEXT NOT NULL, ports TEXT NOT NULL, condition TEXT NOT NULL, healthy INTEGER,
             staged_at TEXT NOT NULL, started_at TEXT, since TEXT NOT NULL, message TEXT);
         """;
+
+    /// <summary>From schema 1: apps keep their last task failure (null for apps saved before).</summary>
+    private static readonly Dictionary<int, string> Migrations = new()
+    {
+        [1] = "ALTER TABLE apps ADD COLUMN last_task_failure TEXT;",
+    };
 
     private readonly StateDatabase _db;
 
@@ -58,7 +67,7 @@ public sealed class ServicesStore : IDisposable
     /// <summary>Opens (or creates, with its directory) the store at <paramref name="path"/>.</summary>
     /// <exception cref="InvalidOperationException">The file cannot be opened (another scheduler holds it, it is not a
     /// SQLite database, or it has a newer schema); the message says which.</exception>
-    public static ServicesStore Open(string path) => new(StateDatabase.Open(path, SchemaVersion, Schema, "services state"));
+    public static ServicesStore Open(string path) => new(StateDatabase.Open(path, SchemaVersion, Schema, "services state", Migrations));
 
     /// <summary>Everything saved.</summary>
     /// <exception cref="InvalidOperationException">A saved row does not parse (the message names it).</exception>
@@ -66,7 +75,7 @@ public sealed class ServicesStore : IDisposable
     {
         var frameworkId = _db.Scalar("SELECT value FROM meta WHERE key = 'framework_id'") as string;
         var apps = new List<AppState>();
-        using (var read = _db.Command("SELECT id, definition, version, config_version, previous_config_version, deployment FROM apps ORDER BY id"))
+        using (var read = _db.Command("SELECT id, definition, version, config_version, previous_config_version, deployment, last_task_failure FROM apps ORDER BY id"))
         using (var rows = read.ExecuteReader())
             while (rows.Read())
             {
@@ -76,6 +85,7 @@ public sealed class ServicesStore : IDisposable
                 {
                     PreviousConfigVersion = rows.IsDBNull(4) ? null : Time(rows.GetString(4)),
                     Deployment = rows.IsDBNull(5) ? null : ReadDeployment(rows.GetString(5), id),
+                    LastTaskFailure = rows.IsDBNull(6) ? null : ReadFailure(rows.GetString(6), id),
                 });
             }
         var instances = new List<Instance>();
@@ -135,22 +145,29 @@ public sealed class ServicesStore : IDisposable
         return [.. versions.OrderDescending()];
     }
 
-    /// <summary>App <paramref name="id"/> as it was at <paramref name="version"/>, or null.</summary>
+    /// <summary>App <paramref name="id"/> as it was at <paramref name="version"/>, compared to the millisecond
+    /// (versions are shown to the millisecond; earlier releases stored finer ones), or null.</summary>
     public AppDefinition? Version(AppId id, DateTimeOffset version)
     {
+        var wanted = Versions(id).FirstOrDefault(v => ToMillisecond(v) == ToMillisecond(version));
+        if (wanted == default) return null;
         using var read = _db.Command("SELECT definition FROM app_versions WHERE id = $id AND version = $v");
         read.Parameters.AddWithValue("$id", id.Value);
-        read.Parameters.AddWithValue("$v", Text(version));
-        return read.ExecuteScalar() is string json ? ParseApp(json, $"app {id} version {Text(version)}") with { Version = version } : null;
+        read.Parameters.AddWithValue("$v", Text(wanted));
+        return read.ExecuteScalar() is string json ? ParseApp(json, $"app {id} version {Text(wanted)}") with { Version = wanted } : null;
     }
+
+    private static long ToMillisecond(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
     private void SaveApp(AppState app, SqliteTransaction tx)
     {
         var definition = AppJson.Write(app.Definition);
         var version = Text(app.Definition.Version ?? app.ConfigVersion);
         using (var write = _db.Command("""
-            INSERT INTO apps (id, definition, version, config_version, previous_config_version, deployment) VALUES ($id, $d, $v, $c, $p, $dep)
-            ON CONFLICT(id) DO UPDATE SET definition = $d, version = $v, config_version = $c, previous_config_version = $p, deployment = $dep
+            INSERT INTO apps (id, definition, version, config_version, previous_config_version, deployment, last_task_failure)
+            VALUES ($id, $d, $v, $c, $p, $dep, $f)
+            ON CONFLICT(id) DO UPDATE SET definition = $d, version = $v, config_version = $c, previous_config_version = $p,
+                deployment = $dep, last_task_failure = $f
             """, tx))
         {
             write.Parameters.AddWithValue("$id", app.Definition.Id.Value);
@@ -159,12 +176,19 @@ public sealed class ServicesStore : IDisposable
             write.Parameters.AddWithValue("$c", Text(app.ConfigVersion));
             write.Parameters.AddWithValue("$p", app.PreviousConfigVersion is { } p ? Text(p) : DBNull.Value);
             write.Parameters.AddWithValue("$dep", app.Deployment is { } d ? WriteDeployment(d) : DBNull.Value);
+            write.Parameters.AddWithValue("$f", app.LastTaskFailure is { } f ? WriteFailure(f) : DBNull.Value);
             write.ExecuteNonQuery();
         }
-        using var history = _db.Command("INSERT OR IGNORE INTO app_versions (id, version, definition) VALUES ($id, $v, $d)", tx);
+        // The newest MaxVersions are kept (Marathon's --zk_max_versions); the text form sorts as the instants do.
+        using var history = _db.Command("""
+            INSERT OR IGNORE INTO app_versions (id, version, definition) VALUES ($id, $v, $d);
+            DELETE FROM app_versions WHERE id = $id AND version NOT IN
+                (SELECT version FROM app_versions WHERE id = $id ORDER BY version DESC LIMIT $max);
+            """, tx);
         history.Parameters.AddWithValue("$id", app.Definition.Id.Value);
         history.Parameters.AddWithValue("$v", version);
         history.Parameters.AddWithValue("$d", definition);
+        history.Parameters.AddWithValue("$max", MaxVersions);
         history.ExecuteNonQuery();
     }
 
@@ -204,6 +228,26 @@ public sealed class ServicesStore : IDisposable
             ["targetVersion"] = d.Target?.Version is { } tv ? Text(tv) : null,
         };
         return json.ToJsonString();
+    }
+
+    private static string WriteFailure(TaskFailure f) => new JsonObject
+    {
+        ["taskId"] = f.TaskId, ["state"] = f.State, ["message"] = f.Message, ["host"] = f.Host, ["agentId"] = f.AgentId,
+        ["version"] = Text(f.Version), ["timestamp"] = Text(f.Timestamp),
+    }.ToJsonString();
+
+    private static TaskFailure ReadFailure(string text, string appId)
+    {
+        try
+        {
+            var json = JsonNode.Parse(text)!.AsObject();
+            string Field(string name) => json[name]!.GetValue<string>();
+            return new TaskFailure(Field("taskId"), Field("state"), Field("message"), Field("host"), Field("agentId"), Time(Field("version")), Time(Field("timestamp")));
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
+        {
+            throw new InvalidOperationException($"services state: app {appId}'s last task failure does not parse: {e.Message}", e);
+        }
     }
 
     private static Deployment ReadDeployment(string text, string appId)

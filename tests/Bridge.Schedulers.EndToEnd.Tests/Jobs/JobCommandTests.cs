@@ -39,6 +39,13 @@ public sealed class JobCommandTests
         using (var list = await BridgeProgram.RunAsync(["job", "list", "--jobs", url], Timeout))
             Assert.Matches(@"hourly\s+R/\S+/PT1H\s+1\s+0", list.Stdout);
 
+        // A run with its own arguments: they reach the run (and its shell command).
+        using (var run = await BridgeProgram.RunAsync(["job", "run", "hourly", "--jobs", url, "--", "--day", "2026-11-22", "two words"], Timeout))
+            Assert.True(run.ExitCode == 0, run.Stderr);
+        using var http = new HttpClient { BaseAddress = jobs.Address };
+        var newest = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("v1/scheduler/job/hourly/history")).RootElement[0];
+        Assert.Equal("--day 2026-11-22 'two words'", newest.GetProperty("arguments").GetString());
+
         using var unknown = await BridgeProgram.RunAsync(["job", "run", "nope", "--jobs", url], Timeout);
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("404", unknown.Stderr);

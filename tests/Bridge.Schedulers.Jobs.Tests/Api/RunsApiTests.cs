@@ -62,11 +62,24 @@ public sealed class RunsApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Run_Now_Refuses_Per_Run_Arguments_Naming_The_Parameter_And_Starts_Nothing()
+    public async Task Run_Now_With_Arguments_Gives_That_Run_Alone_Its_Arguments()
     {
-        await _host.AddScheduledAsync(ApiHost.Daily("a", "\"shell\": false"));
-        var reply = await _host.PutAsync("/v1/scheduler/job/a?arguments=-debug");
-        Assert.Contains("per-run arguments are not supported", reply.Error(HttpStatusCode.BadRequest));
+        await _host.AddScheduledAsync(ApiHost.Daily("a"));
+        (await _host.PutAsync("/v1/scheduler/job/a?arguments=--verbose%20--day%202026-11-22")).Is(HttpStatusCode.NoContent);
+        Assert.Equal("--verbose --day 2026-11-22", Text(Assert.Single(await HistoryAsync("a")), "arguments"));
+
+        (await _host.PutAsync("/v1/scheduler/job/a")).Is(HttpStatusCode.NoContent);
+        Assert.Null(Text((await HistoryAsync("a"))[0], "arguments")); // the next run has none
+    }
+
+    [Theory]
+    [InlineData("?arguments=-a%0Arm%20-rf")]
+    [InlineData("?arguments=%09tab")]
+    public async Task Run_Now_Refuses_Arguments_With_Control_Characters_Naming_The_Parameter_And_Starts_Nothing(string query)
+    {
+        await _host.AddScheduledAsync(ApiHost.Daily("a"));
+        var reply = await _host.PutAsync("/v1/scheduler/job/a" + query);
+        Assert.Contains("without control characters", reply.Error(HttpStatusCode.BadRequest));
         Assert.Equal(["arguments"], reply.ErrorFields());
         Assert.Empty(await HistoryAsync("a"));
     }

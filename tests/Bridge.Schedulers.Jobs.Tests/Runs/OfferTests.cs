@@ -61,6 +61,19 @@ public sealed class OfferTests
     }
 
     [Fact]
+    public void Offer_ARunsOwnArguments_AreAppendedToAShellCommand_AndReplaceTheArgumentsOfARawOne()
+    {
+        _h.Add("""{"name": "sh", "command": "report.sh --all", "schedule": "R1//PT1H", "disabled": true}""", T0);
+        _h.Add("""{"name": "raw", "command": "/bin/echo", "shell": false, "arguments": ["hello"], "schedule": "R1//PT1H", "disabled": true}""", T0);
+        _h.Step(d => _h.Scheduler.RunNow(Bridge.Schedulers.Jobs.Definitions.JobName.Parse("sh"), T0, d, "  --day 2026-11-22 "));
+        _h.Step(d => _h.Scheduler.RunNow(Bridge.Schedulers.Jobs.Definitions.JobName.Parse("raw"), T0, d, "good  'bye now'"));
+
+        var tasks = Assert.Single(_h.Offers(T0, _h.OfferOn("a1")).Launches).Tasks.ToDictionary(t => t.Name);
+        Assert.Equal((true, "report.sh --all --day 2026-11-22"), (tasks["sh"].Command.Shell, tasks["sh"].Command.Value));
+        Assert.Equal(["/bin/echo", "good", "bye now"], tasks["raw"].Command.Arguments);
+    }
+
+    [Fact]
     public void Offer_TooSmall_IsDeclinedAndTheRunStaysQueued()
     {
         _h.Add("""{"name": "big", "command": "true", "schedule": "R1//PT1H", "cpus": 2, "mem": 2048}""", T0);

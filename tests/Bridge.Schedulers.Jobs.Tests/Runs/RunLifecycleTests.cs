@@ -101,6 +101,22 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
+    public void RunNow_WithArguments_ItsRetryKeepsThem_AndItsChildDoesNotInheritThem()
+    {
+        _h.Add("""{"name": "p", "command": "exit 1", "schedule": "R1//PT1H", "retries": 1, "disabled": true}""", T0);
+        _h.Add("""{"name": "child", "command": "true", "parents": ["p"]}""", T0);
+        _h.Step(d => _h.Scheduler.RunNow(Name("p"), T0, d, "--once"));
+        var first = Assert.Single(_h.LaunchAll(T0));
+        _h.Status(first, TaskState.TaskFailed, T0.AddSeconds(5), 1);
+        Assert.Equal((1, "--once"), (Assert.Single(_h.Active("p")).Attempt, _h.Active("p")[0].Arguments));
+
+        _h.Tick(T0.AddSeconds(65));
+        var retry = Assert.Single(_h.LaunchAll(T0.AddSeconds(65)));
+        _h.Status(retry, TaskState.TaskFinished, T0.AddSeconds(70), 0);
+        Assert.Null(Assert.Single(_h.Active("child")).Arguments);
+    }
+
+    [Fact]
     public void Retries_ASuccessfulRetryCountsAsASuccess()
     {
         _h.Add("""{"name": "flaky", "command": "exit 1", "schedule": "R1//PT1H", "retries": 1}""", T0);

@@ -42,7 +42,7 @@ public sealed class JobsStoreTests : IDisposable
             var task = launch.Launches.Single().Tasks.Single().TaskId.Value;
             Step(h, store, h.Status(task, TaskState.TaskRunning, T0.AddMinutes(1).AddSeconds(2)));
             Step(h, store, h.Status(task, TaskState.TaskFailed, T0.AddMinutes(1).AddSeconds(3), exitCode: 1, message: "Command exited with status 1"));
-            Step(h, store, h.Step(d => h.Scheduler.RunNow(JobName.Parse("b"), T0.AddMinutes(1).AddSeconds(4), d)));
+            Step(h, store, h.Step(d => h.Scheduler.RunNow(JobName.Parse("b"), T0.AddMinutes(1).AddSeconds(4), d, "--once")));
         }
 
         using var reopened = JobsStore.Open(DbPath);
@@ -63,7 +63,8 @@ public sealed class JobsStoreTests : IDisposable
         var a = saved.Jobs[0];
         Assert.Equal((RunState.Failed, 1, "a1", "a1.local"), (a.History.Single().State, a.History.Single().ExitCode, a.History.Single().AgentId, a.History.Single().Hostname));
         Assert.Equal((RunState.Waiting, 1), (a.Active.Single().State, a.Active.Single().Attempt));
-        Assert.Equal(RunState.Queued, saved.Jobs[1].Active.Single().State);
+        Assert.Equal((RunState.Queued, "--once"), (saved.Jobs[1].Active.Single().State, saved.Jobs[1].Active.Single().Arguments));
+        Assert.Equal(("http://a1.local:5051", "fw-1/bridge-job:a:1:0"), (a.History.Single().AgentUrl, a.History.Single().Sandbox));
     }
 
     [Fact]

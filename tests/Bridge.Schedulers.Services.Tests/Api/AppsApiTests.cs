@@ -127,15 +127,15 @@ public sealed class AppsApiTests : IAsyncLifetime
         var listed = (await _host.GetAsync("/v2/apps?embed=apps.tasks&embed=apps.lastTaskFailure")).Json.GetProperty("apps")[0];
         Assert.Single(listed.GetProperty("tasks").EnumerateArray());
         Assert.Equal(1, listed.GetProperty("tasksRunning").GetInt32());
-        await Bridge.Testing.Wait.UntilAsync(async () =>
-            (await _host.GetAsync("/v2/apps/web")).Json.GetProperty("app").TryGetProperty("lastTaskFailure", out _), "lastTaskFailure", TimeSpan.FromSeconds(10));
-
         var app = (await _host.GetAsync("/v2/apps/web")).Is(HttpStatusCode.OK).Json.GetProperty("app");
         var failure = app.GetProperty("lastTaskFailure");
         Assert.Equal(tasks[0], failure.GetProperty("taskId").GetString());
         Assert.Equal("TASK_FAILED", failure.GetProperty("state").GetString());
         Assert.Equal("exited with status 1", failure.GetProperty("message").GetString());
         Assert.Equal("a1.local", failure.GetProperty("host").GetString());
+        Assert.Equal(("/web", "a1", "2026-11-22T12:00:00.000Z"), (failure.GetProperty("appId").GetString(), failure.GetProperty("slaveId").GetString(),
+            failure.GetProperty("timestamp").GetString()));
+        Assert.Equal(app.GetProperty("versionInfo").GetProperty("lastConfigChangeAt").GetString(), failure.GetProperty("version").GetString());
         var task = Assert.Single(app.GetProperty("tasks").EnumerateArray());
         Assert.Equal(tasks[1], task.GetProperty("id").GetString());
         Assert.Equal("/web", task.GetProperty("appId").GetString());
@@ -164,7 +164,6 @@ public sealed class AppsApiTests : IAsyncLifetime
         var reply = (await _host.GetAsync("/v2/apps/not/there")).Is(HttpStatusCode.NotFound);
         Assert.Equal("App '/not/there' does not exist", reply.Json.GetProperty("message").GetString());
         (await _host.GetAsync("/v2/apps/Not_Valid")).Is(HttpStatusCode.NotFound);
-        (await _host.GetAsync("/v2/apps/web/versions")).Is(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -213,16 +212,69 @@ public sealed class AppsApiTests : IAsyncLifetime
         (await _host.PatchAsync("/v2/apps/web?force=true", "{\"cpus\": -1}")).Is(HttpStatusCode.UnprocessableEntity);
     }
 
+    [Fact]
+    public async Task Versions_Lists_Every_Change_Newest_First_And_Shows_Each_As_It_Was()
+    {
+        await _host.CreateAsync(ApiHost.App("/web", "\"instances\": 1"));
+        _host.Services.Time.Advance(TimeSpan.FromSeconds(5.0004)); // finer than a millisecond: versions are not
+        (await _host.PutAsync("/v2/apps/web?force=true", "{\"cmd\": \"sleep 200\"}")).Is(HttpStatusCode.OK);
+        _host.Services.Time.Advance(TimeSpan.FromSeconds(5));
+        (await _host.PutAsync("/v2/apps/web?force=true", "{\"instances\": 3}")).Is(HttpStatusCode.OK); // scaling is a version too
+
+        var versions = (await _host.GetAsync("/v2/apps/web/versions")).Is(HttpStatusCode.OK).Json.GetProperty("versions")
+            .EnumerateArray().Select(v => v.GetString()).ToList();
+        Assert.Equal(["2026-11-22T12:00:10.000Z", "2026-11-22T12:00:05.000Z", "2026-11-22T12:00:00.000Z"], versions);
+
+        var first = (await _host.GetAsync("/v2/apps/web/versions/2026-11-22T12:00:00.000Z")).Is(HttpStatusCode.OK).Json;
+        Assert.Equal(("/web", "python3 -m http.server $PORT0", 1), (first.GetProperty("id").GetString(), first.GetProperty("cmd").GetString(), first.GetProperty("instances").GetInt32()));
+        var second = (await _host.GetAsync("/v2/apps/web/versions/2026-11-22T12:00:05.000Z")).Is(HttpStatusCode.OK).Json;
+        Assert.Equal(("sleep 200", "2026-11-22T12:00:05.000Z"), (second.GetProperty("cmd").GetString(), second.GetProperty("version").GetString()));
+    }
+
+    [Fact]
+    public async Task Versions_Of_Unknown_Apps_And_Versions_Are_404_And_A_Malformed_Version_Is_422()
+    {
+        await _host.CreateAsync(ApiHost.App("/web"));
+        Assert.Equal("App '/nope' does not exist", (await _host.GetAsync("/v2/apps/nope/versions")).Is(HttpStatusCode.NotFound).Json.GetProperty("message").GetString());
+        Assert.Equal("App '/web' does not exist in version 2020-01-01T00:00:00.000Z",
+            (await _host.GetAsync("/v2/apps/web/versions/2020-01-01T00:00:00.000Z")).Is(HttpStatusCode.NotFound).Json.GetProperty("message").GetString());
+        (await _host.GetAsync("/v2/apps/nope/versions/2026-11-22T12:00:00.000Z")).Is(HttpStatusCode.NotFound);
+        Assert.Equal("Invalid timestamp provided 'yesterday'. Expecting ISO-8601 datetime string.",
+            (await _host.GetAsync("/v2/apps/web/versions/yesterday")).Is(HttpStatusCode.UnprocessableEntity).Json.GetProperty("message").GetString());
+        (await _host.PostAsync("/v2/apps/web/versions")).Is(HttpStatusCode.MethodNotAllowed);
+    }
+
     [Theory]
     [InlineData("PATCH")]
     [InlineData("PUT")]
-    public async Task A_Body_Of_Only_A_Version_Is_A_Rollback_And_Is_Refused(string method)
+    public async Task A_Body_Of_Only_A_Version_Rolls_The_App_Back_As_A_New_Version(string method)
     {
-        await _host.RunningWebAsync(1);
-        var reply = (await _host.SendAsync(new HttpMethod(method), "/v2/apps/web", "{\"version\": \"2026-11-22T12:00:00.000Z\"}"))
-            .Is(HttpStatusCode.UnprocessableEntity).Json;
-        Assert.Equal("rollback to a version is not supported", reply.GetProperty("message").GetString());
-        Assert.Equal("/version", reply.GetProperty("details")[0].GetProperty("path").GetString());
+        await _host.RunningWebAsync(1, "\"env\": {\"A\": \"1\"}");
+        _host.Services.Time.Advance(TimeSpan.FromSeconds(5));
+        (await _host.PutAsync("/v2/apps/web?force=true", "{\"cmd\": \"sleep 200\", \"env\": {\"A\": \"2\"}}")).Is(HttpStatusCode.OK);
+        _host.Services.Time.Advance(TimeSpan.FromSeconds(5));
+
+        var reply = (await _host.SendAsync(new HttpMethod(method), "/v2/apps/web?force=true",
+            "{\"id\": \"/web\", \"version\": \"2026-11-22T12:00:00.000Z\"}")).Is(HttpStatusCode.OK);
+        Assert.Equal("2026-11-22T12:00:10.000Z", reply.Json.GetProperty("version").GetString());
+        Assert.Equal(reply.Json.GetProperty("deploymentId").GetString(), reply.Header("Marathon-Deployment-Id"));
+        var app = (await _host.GetAsync("/v2/apps/web")).Json.GetProperty("app");
+        Assert.Equal(("python3 -m http.server $PORT0", "1"), (app.GetProperty("cmd").GetString(), app.GetProperty("env").GetProperty("A").GetString()));
+        Assert.Equal(3, (await _host.GetAsync("/v2/apps/web/versions")).Json.GetProperty("versions").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_Rollback_To_A_Version_That_Is_Not_There_Is_404_A_Malformed_One_422_And_A_Locked_App_409()
+    {
+        await _host.CreateAsync(ApiHost.App("/web"));
+        var unknown = (await _host.PutAsync("/v2/apps/web", "{\"version\": \"2020-01-01T00:00:00.000Z\"}")).Is(HttpStatusCode.NotFound);
+        Assert.Equal("App '/web' does not exist in version 2020-01-01T00:00:00.000Z", unknown.Json.GetProperty("message").GetString());
+        var malformed = (await _host.PatchAsync("/v2/apps/web", "{\"version\": 12}")).Is(HttpStatusCode.UnprocessableEntity).Json;
+        Assert.Equal("/version", malformed.GetProperty("details")[0].GetProperty("path").GetString());
+        (await _host.PatchAsync("/v2/apps/nope", "{\"version\": \"2026-11-22T12:00:00.000Z\"}")).Is(HttpStatusCode.NotFound);
+
+        // The create's deployment still runs (nothing was offered): a rollback waits for it, as any change.
+        (await _host.PutAsync("/v2/apps/web", "{\"version\": \"2026-11-22T12:00:00.000Z\"}")).Is(HttpStatusCode.Conflict);
     }
 
     [Fact]

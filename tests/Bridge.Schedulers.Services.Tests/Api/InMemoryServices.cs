@@ -5,6 +5,7 @@ using Bridge.Kernel.V1;
 using Bridge.Schedulers.Services.Definitions;
 using Bridge.Schedulers.Services.Instances;
 using Bridge.Schedulers.Services.Scheduling;
+using Bridge.Schedulers.Services.State;
 using Bridge.Testing;
 using KernelResources = Bridge.Kernel.Resources;
 using Task = System.Threading.Tasks.Task;
@@ -15,7 +16,8 @@ namespace Bridge.Schedulers.Services.Tests.Api;
 /// <summary>
 /// A services scheduler without a master: a real <see cref="ServiceScheduler"/> behind a
 /// <see cref="SemaphoreSlim"/> (one input at a time, as the framework's loop), on a
-/// <see cref="ManualTimeProvider"/>. The test feeds offers, status updates and ticks; every
+/// <see cref="ManualTimeProvider"/>, saving into a real <see cref="ServicesStore"/> in a temporary file (where
+/// app versions are read from). The test feeds offers, status updates and ticks; every
 /// <see cref="Decisions"/> is kept for assertions and its events go to the subscribers.
 /// </summary>
 internal sealed class InMemoryServices : IServicesControl, IDisposable
@@ -24,11 +26,16 @@ internal sealed class InMemoryServices : IServicesControl, IDisposable
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<Channel<ServiceEvent>> _subscribers = [];
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "bridge-services-api-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly ServicesStore _store;
     private int _ids;
     private int _offers;
 
-    public InMemoryServices() =>
+    public InMemoryServices()
+    {
         Scheduler = new ServiceScheduler(new ServiceSchedulerOptions { NewId = () => new Guid(++_ids, 0, 0, new byte[8]), PortRandom = null });
+        _store = ServicesStore.Open(Path.Combine(_directory, "services.db"));
+    }
 
     public ServiceScheduler Scheduler { get; }
 
@@ -73,6 +80,10 @@ internal sealed class InMemoryServices : IServicesControl, IDisposable
             _gate.Release();
         }
     }
+
+    public Task<IReadOnlyList<DateTimeOffset>> VersionsAsync(AppId id) => ReadAsync((_, _) => _store.Versions(id));
+
+    public Task<AppDefinition?> VersionAsync(AppId id, DateTimeOffset version) => ReadAsync((_, _) => _store.Version(id, version));
 
     public async IAsyncEnumerable<ServiceEvent> EventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -157,10 +168,14 @@ internal sealed class InMemoryServices : IServicesControl, IDisposable
     {
         CompleteEvents();
         _gate.Dispose();
+        _store.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
     }
 
     private void Carry(Decisions decisions)
     {
+        if (decisions.Changed) _store.Save(Scheduler, decisions);
         Carried.Add(decisions);
         lock (_subscribers)
             foreach (var subscriber in _subscribers)

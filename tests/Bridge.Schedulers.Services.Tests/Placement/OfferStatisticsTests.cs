@@ -1,4 +1,5 @@
 using Bridge.Kernel;
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Services.Constraints;
 using Bridge.Schedulers.Services.Definitions;
 using Bridge.Schedulers.Services.Placement;
@@ -11,7 +12,7 @@ public class OfferStatisticsTests
     private static readonly AppId Web = AppId.Parse("/web");
     private static readonly DateTimeOffset T0 = new(2016, 2, 28, 16, 41, 41, 90, TimeSpan.Zero);
 
-    private static OfferRejected Rejected(params RejectReason[] reasons) => new(ValueList<RejectReason>.Of(reasons), [], [], ["x"]);
+    private static OfferRejected Rejected(params RejectReason[] reasons) => new(ValueList.From(reasons), [], [], ["x"]);
 
     private static readonly OfferMatched Used = new(Bridge.Kernel.Resources.Parse("cpus:1"), []);
 

@@ -1,4 +1,5 @@
 using Bridge.Kernel;
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Services.Constraints;
 using Bridge.Schedulers.Services.Definitions;
 using Bridge.Schedulers.Services.Placement;
@@ -10,7 +11,7 @@ namespace Bridge.Schedulers.Services.Tests.Placement;
 public class PortChoiceTests
 {
     private static AppDefinition Ports(bool requirePorts, params int[] ports) =>
-        App() with { RequirePorts = requirePorts, PortDefinitions = ValueList<PortDefinition>.Of(ports.Select(p => new PortDefinition { Port = p })) };
+        App() with { RequirePorts = requirePorts, PortDefinitions = ValueList.From(ports.Select(p => new PortDefinition { Port = p })) };
 
     private static OfferMatched Match(string offer, AppDefinition app, Random? random = null)
     {

@@ -82,6 +82,80 @@ public sealed class ServicesStoreTests : IDisposable
     }
 
     [Fact]
+    public void An_Apps_Last_Task_Failure_Is_Recorded_And_Survives_A_Reopen()
+    {
+        var scheduler = new ServiceScheduler(new ServiceSchedulerOptions { PortRandom = null });
+        var decisions = new Decisions();
+        scheduler.Create(Web, T0, decisions);
+        scheduler.OnOffers([OfferOn("a1"), OfferOn("a2")], T0.AddSeconds(1), decisions);
+        var task = scheduler.Instances.All.OrderBy(i => i.TaskId).First().TaskId;
+        var failed = new Decisions();
+        scheduler.OnStatus(new Kernel.V1.TaskStatus
+        {
+            TaskId = new TaskID { Value = task }, State = TaskState.TaskFailed, Message = "Command exited with status 1",
+        }, T0.AddSeconds(3), failed);
+        Assert.Contains(AppId.Parse("/prod/web"), failed.ChangedApps);
+        var failure = scheduler.App(AppId.Parse("/prod/web"))!.LastTaskFailure!;
+        Assert.Equal((task, "TASK_FAILED", "Command exited with status 1", T0, T0.AddSeconds(3)),
+            (failure.TaskId, failure.State, failure.Message, failure.Version, failure.Timestamp));
+
+        using (var store = ServicesStore.Open(DbPath))
+        {
+            store.Save(scheduler, decisions);
+            store.Save(scheduler, failed);
+        }
+        using var reopened = ServicesStore.Open(DbPath);
+        Assert.Equal(failure, Assert.Single(reopened.Load().Apps).LastTaskFailure);
+    }
+
+    [Fact]
+    public void A_Schema_1_File_Is_Migrated_Its_Apps_Without_A_Last_Task_Failure()
+    {
+        Directory.CreateDirectory(_directory);
+        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            db.Open();
+            using var command = db.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE apps (id TEXT PRIMARY KEY, definition TEXT NOT NULL, version TEXT NOT NULL, config_version TEXT NOT NULL,
+                    previous_config_version TEXT, deployment TEXT);
+                CREATE TABLE app_versions (id TEXT NOT NULL, version TEXT NOT NULL, definition TEXT NOT NULL, PRIMARY KEY (id, version));
+                CREATE TABLE instances (task_id TEXT PRIMARY KEY, app_id TEXT NOT NULL, version TEXT NOT NULL, agent_id TEXT NOT NULL,
+                    hostname TEXT NOT NULL, attributes TEXT NOT NULL, ports TEXT NOT NULL, condition TEXT NOT NULL, healthy INTEGER,
+                    staged_at TEXT NOT NULL, started_at TEXT, since TEXT NOT NULL, message TEXT);
+                INSERT INTO apps VALUES ('/old', '{"id": "/old", "cmd": "sleep 1"}', '2026-11-22T12:00:00.0000000+00:00',
+                    '2026-11-22T12:00:00.0000000+00:00', NULL, NULL);
+                PRAGMA user_version = 1;
+                """;
+            command.ExecuteNonQuery();
+        }
+        using var store = ServicesStore.Open(DbPath);
+        var app = Assert.Single(store.Load().Apps);
+        Assert.Equal(("/old", null), (app.Definition.Id.Value, app.LastTaskFailure));
+    }
+
+    [Fact]
+    public void An_App_Keeps_Its_Newest_50_Versions()
+    {
+        var scheduler = new ServiceScheduler(new ServiceSchedulerOptions { PortRandom = null });
+        using var store = ServicesStore.Open(DbPath);
+        var created = new Decisions();
+        scheduler.Create(Web, T0, created);
+        store.Save(scheduler, created);
+        for (var i = 1; i <= ServicesStore.MaxVersions + 1; i++)
+        {
+            var scaled = new Decisions();
+            scheduler.Update(Web with { Instances = i }, T0.AddSeconds(i), force: true, scaled);
+            store.Save(scheduler, scaled);
+        }
+        var versions = store.Versions(AppId.Parse("/prod/web"));
+        Assert.Equal(ServicesStore.MaxVersions, versions.Count);
+        Assert.Equal((T0.AddSeconds(ServicesStore.MaxVersions + 1), T0.AddSeconds(2)), (versions[0], versions[^1]));
+        Assert.Null(store.Version(AppId.Parse("/prod/web"), T0));
+    }
+
+    [Fact]
     public void A_Second_Scheduler_Cannot_Open_The_Same_State()
     {
         using var first = ServicesStore.Open(DbPath);

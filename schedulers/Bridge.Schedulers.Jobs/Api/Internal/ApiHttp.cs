@@ -88,6 +88,7 @@ internal static class ApiHttp
         JobChangeError.UnknownJob => ErrorAsync(context, StatusCodes.Status404NotFound, change.Message!),
         JobChangeError.JobExists => ErrorAsync(context, StatusCodes.Status409Conflict, change.Message!),
         JobChangeError.NameTooLong => ErrorAsync(context, StatusCodes.Status400BadRequest, change.Message!, [new("name", change.Message!)]),
+        JobChangeError.InvalidArguments => ErrorAsync(context, StatusCodes.Status400BadRequest, change.Message!, [new("arguments", change.Message!)]),
         _ => ErrorAsync(context, StatusCodes.Status400BadRequest, change.Message!, [new("parents", change.Message!)]),
     };
 

@@ -13,9 +13,9 @@ internal static class RunsApi
 {
     /// <summary>
     /// Starts a run now (<see cref="JobScheduler.RunNow"/>): 204; 404 when the job is unknown. Chronos'
-    /// <c>arguments</c> query parameter (text appended to the run's command) is refused with 400 when
-    /// it holds anything but blanks: a run does not carry arguments of its own yet, and running the
-    /// job without them would not be what was asked.
+    /// <c>arguments</c> query parameter gives the run its own arguments (<see cref="Run.Arguments"/>);
+    /// 400 naming <c>arguments</c> when they hold a control character (a newline would end the shell
+    /// command early) or pass 4,096 characters.
     /// </summary>
     public static async Task RunNowAsync(ApiContext api, HttpContext context, string text)
     {
@@ -24,17 +24,20 @@ internal static class RunsApi
             await ApiHttp.UnknownJobAsync(context, text);
             return;
         }
-        if (ApiHttp.Query(context, "arguments") is { } arguments && !string.IsNullOrWhiteSpace(arguments))
+        var arguments = ApiHttp.Query(context, "arguments");
+        if (arguments is not null && (arguments.Length > MaxArguments || arguments.Any(char.IsControl)))
         {
             var error = new FieldError("arguments",
-                "runs started by hand take the job's own command and arguments; per-run arguments are not supported (change the job's arguments, or leave the parameter out)");
+                $"must be at most {MaxArguments} characters of text without control characters (tabs, newlines)");
             await ApiHttp.ErrorAsync(context, StatusCodes.Status400BadRequest, error.Message, [error]);
             return;
         }
-        var change = await api.Control.ChangeAsync((s, now, d) => s.RunNow(name, now, d));
+        var change = await api.Control.ChangeAsync((s, now, d) => s.RunNow(name, now, d, arguments));
         if (change.Succeeded) await ApiHttp.NoContent(context);
         else await ApiHttp.RefusedAsync(context, change);
     }
+
+    private const int MaxArguments = 4096;
 
     /// <summary>Kills the job's active runs (<see cref="JobScheduler.Kill"/>): 204 (also when none is
     /// active); 404 when the job is unknown.</summary>
@@ -81,7 +84,8 @@ internal static class RunsApi
     /// <c>launched</c>, <c>started</c>, <c>ended</c> (Chronos' date format, UTC; null when not yet),
     /// <c>exitStatus</c> (null when the kernel reported none), <c>message</c>, <c>skipReason</c>
     /// (<c>PAST_STARTING_DEADLINE</c>, <c>CONCURRENT_RUN_ACTIVE</c>, <c>BACKLOG</c>; null unless
-    /// skipped), <c>killRequested</c>, <c>agentId</c> and <c>agentHostname</c> (null before launch),
+    /// skipped), <c>killRequested</c>, <c>arguments</c> (the run's own, or null), <c>agentId</c> and
+    /// <c>agentHostname</c> (null before launch),
     /// <c>sandbox</c> (<c>{frameworkId}/{taskId}</c>, as the agent's files endpoint names it; null before
     /// launch), and <c>stdout</c>, <c>stderr</c>: the URLs that read them from the agent (Mesos'
     /// <c>/files/read</c> shape, <c>{"data", "offset"}</c>; null when the agent's endpoint is not known).
@@ -109,6 +113,7 @@ internal static class RunsApi
         w.WriteBoolean("killRequested", run.KillRequested);
         w.WriteString("agentId", run.AgentId);
         w.WriteString("agentHostname", run.Hostname);
+        w.WriteString("arguments", run.Arguments);
         w.WriteString("sandbox", run.Sandbox);
         w.WriteString("stdout", SandboxFile(run, "stdout"));
         w.WriteString("stderr", SandboxFile(run, "stderr"));

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 namespace Bridge.Schedulers.Services.Api.Internal;
 
 /// <summary>What every endpoint needs: the scheduler, the settings, the recorded task failures.</summary>
-internal sealed record ApiContext(IServicesControl Control, MarathonApiOptions Options, TaskFailures Failures);
+internal sealed record ApiContext(IServicesControl Control, MarathonApiOptions Options);
 
 /// <summary>Marathon's responses and request parts: JSON bodies, <c>{"message": ...}</c> errors, the
 /// deployment result with its <c>Marathon-Deployment-Id</c> header, query flags, bounded bodies.</summary>

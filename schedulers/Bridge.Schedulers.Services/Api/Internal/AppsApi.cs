@@ -7,10 +7,11 @@ using Microsoft.AspNetCore.Http;
 namespace Bridge.Schedulers.Services.Api.Internal;
 
 /// <summary>
-/// <c>/v2/apps</c>: list, create, show, replace, patch, delete and restart apps (Marathon's
-/// AppsResource). App ids contain '/', so everything under <c>/v2/apps/</c> arrives here and the
-/// sub-paths <c>/restart</c>, <c>/tasks</c> and <c>/tasks/{taskId}</c> are split off by hand; an app id
-/// never ends in <c>restart</c> or <c>tasks</c> (<see cref="AppId"/> reserves them), and a task id is
+/// <c>/v2/apps</c>: list, create, show, replace, patch, delete, restart and roll back apps, and their
+/// versions (Marathon's AppsResource and AppVersionsResource). App ids contain '/', so everything under
+/// <c>/v2/apps/</c> arrives here and the sub-paths <c>/restart</c>, <c>/tasks</c>, <c>/tasks/{taskId}</c>,
+/// <c>/versions</c> and <c>/versions/{version}</c> are split off by hand; an app id never ends in
+/// <c>restart</c>, <c>tasks</c> or <c>versions</c> (<see cref="AppId"/> reserves them), and a task id is
 /// recognised by its form (<see cref="TaskIds.AppIdOf"/>).
 /// </summary>
 internal static class AppsApi
@@ -38,9 +39,10 @@ internal static class AppsApi
                 : NotAllowedAsync(context, "GET, DELETE");
         if (segments.Length >= 3 && segments[^2] == "tasks" && TaskIds.AppIdOf(last) is not null)
             return HttpMethods.IsDelete(method) ? TasksApi.KillOfAppAsync(api, context, Id(2), last) : NotAllowedAsync(context, "DELETE");
-        if (segments.Length >= 2 && (last == "versions" || segments[^2] == "versions"))
-            return ApiHttp.MessageAsync(context, StatusCodes.Status404NotFound,
-                "App versions are not kept: only the current definition exists (GET /v2/apps/{id}).");
+        if (segments.Length >= 2 && last == "versions")
+            return HttpMethods.IsGet(method) ? VersionsApi.ListAsync(api, context, Id(1)) : NotAllowedAsync(context, "GET");
+        if (segments.Length >= 3 && segments[^2] == "versions")
+            return HttpMethods.IsGet(method) ? VersionsApi.ShowAsync(api, context, Id(2), last) : NotAllowedAsync(context, "GET");
         var id = Id(0);
         if (HttpMethods.IsGet(method)) return ShowAsync(api, context, id);
         if (HttpMethods.IsPut(method)) return UpdateAsync(api, context, id, patch: false);
@@ -71,7 +73,7 @@ internal static class AppsApi
         {
             w.WriteStartObject();
             w.WriteStartArray("apps");
-            foreach (var app in apps) StatusJson.WriteApp(w, app, embed, api.Failures.Of(app.Definition.Id.Value));
+            foreach (var app in apps) StatusJson.WriteApp(w, app, embed);
             w.WriteEndArray();
             w.WriteEndObject();
         });
@@ -92,7 +94,7 @@ internal static class AppsApi
         {
             w.WriteStartObject();
             w.WritePropertyName("app");
-            StatusJson.WriteApp(w, app, Embed.Tasks | Embed.Counts | Embed.Deployments | Embed.LastTaskFailure, api.Failures.Of(id.Value));
+            StatusJson.WriteApp(w, app, Embed.Tasks | Embed.Counts | Embed.Deployments | Embed.LastTaskFailure);
             w.WriteEndObject();
         });
     }
@@ -134,7 +136,8 @@ internal static class AppsApi
     /// <c>PUT</c> and <c>PATCH /v2/apps/{id}</c>. PUT creates a missing app (201 with <c>Location</c>) and, as
     /// Marathon's default <c>partialUpdate=true</c>, merges the body into an existing app like PATCH;
     /// <c>partialUpdate=false</c> replaces it. PATCH needs the app (404). Both answer 200 with
-    /// <c>{"version", "deploymentId"}</c>, 409 when locked (unless <c>force=true</c>), 422 for a rollback request.
+    /// <c>{"version", "deploymentId"}</c>, 409 when locked (unless <c>force=true</c>). A body of only
+    /// <c>{"version": V}</c> (and perhaps the <c>id</c>) is a rollback (<see cref="VersionsApi.RollbackAsync"/>).
     /// </summary>
     private static async Task UpdateAsync(ApiContext api, HttpContext context, string path, bool patch)
     {
@@ -152,8 +155,7 @@ internal static class AppsApi
         }
         if (IsRollback(body))
         {
-            await ApiHttp.InvalidAsync(context, "rollback to a version is not supported", "/version",
-                "Bridge keeps no earlier versions of an app to go back to: send the definition you want instead");
+            await VersionsApi.RollbackAsync(api, context, id, body, force);
             return;
         }
         var options = api.Options.AppJson with { Id = id };

@@ -28,11 +28,13 @@ internal enum Embed
 /// <param name="ConfigVersion">When the configuration last changed.</param>
 /// <param name="Deployment">The deployment under way, or null.</param>
 /// <param name="Instances">The app's tracked instances.</param>
-internal sealed record AppView(AppDefinition Definition, DateTimeOffset ConfigVersion, Deployment? Deployment, IReadOnlyList<Instance> Instances)
+/// <param name="LastTaskFailure">Its last failed task, or null.</param>
+internal sealed record AppView(AppDefinition Definition, DateTimeOffset ConfigVersion, Deployment? Deployment, IReadOnlyList<Instance> Instances,
+    TaskFailure? LastTaskFailure)
 {
     /// <summary>Takes the snapshot; call on the loop.</summary>
     public static AppView Of(ServiceScheduler scheduler, AppState app) =>
-        new(app.Definition, app.ConfigVersion, app.Deployment, scheduler.Instances.Of(app.Definition.Id));
+        new(app.Definition, app.ConfigVersion, app.Deployment, scheduler.Instances.Of(app.Definition.Id), app.LastTaskFailure);
 
     /// <summary>The latest version (scaling included).</summary>
     public DateTimeOffset Version => Definition.Version ?? ConfigVersion;
@@ -71,10 +73,8 @@ internal static class StatusJson
     /// <param name="w">Where.</param>
     /// <param name="app">The app.</param>
     /// <param name="embed">What to add besides the definition and <c>versionInfo</c>.</param>
-    /// <param name="failure">Its last task failure, written with <see cref="Embed.LastTaskFailure"/>.</param>
     /// <param name="unsupported">Fields of the request not honoured (written as <c>unsupported</c>), or null.</param>
-    public static void WriteApp(Utf8JsonWriter w, AppView app, Embed embed, TaskFailure? failure = null,
-        IReadOnlyList<UnsupportedField>? unsupported = null)
+    public static void WriteApp(Utf8JsonWriter w, AppView app, Embed embed, IReadOnlyList<UnsupportedField>? unsupported = null)
     {
         using var definition = JsonDocument.Parse(AppJson.Write(app.Definition with { Version = app.Version }));
         w.WriteStartObject();
@@ -103,10 +103,19 @@ internal static class StatusJson
                 WriteTask(w, instance, app.Definition);
             w.WriteEndArray();
         }
-        if (embed.HasFlag(Embed.LastTaskFailure) && failure is not null)
+        if (embed.HasFlag(Embed.LastTaskFailure) && app.LastTaskFailure is { } failure)
         {
-            w.WritePropertyName("lastTaskFailure");
-            failure.WriteTo(w);
+            // Marathon's TaskFailure: {"appId","host","message","state","taskId","timestamp","version","slaveId"}.
+            w.WriteStartObject("lastTaskFailure");
+            w.WriteString("appId", app.Definition.Id.Value);
+            w.WriteString("host", failure.Host);
+            w.WriteString("message", failure.Message);
+            w.WriteString("state", failure.State);
+            w.WriteString("taskId", failure.TaskId);
+            w.WriteString("timestamp", Versions.Format(failure.Timestamp));
+            w.WriteString("version", Versions.Format(failure.Version));
+            w.WriteString("slaveId", failure.AgentId);
+            w.WriteEndObject();
         }
         ApiHttp.WriteUnsupported(w, unsupported);
         w.WriteEndObject();

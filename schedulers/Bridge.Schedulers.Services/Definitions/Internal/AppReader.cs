@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bridge.Kernel;
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Services.Constraints;
 
 namespace Bridge.Schedulers.Services.Definitions.Internal;
@@ -134,11 +135,11 @@ internal sealed class AppReader
         {
             Id = id.Value,
             Cmd = _args.Count > 0 ? null : _cmd,
-            Args = ValueList<string>.Of(_args),
+            Args = ValueList.From(_args),
             PortDefinitions = ports,
             Fetch = fetch,
-            HealthChecks = ValueList<HealthCheck>.Of(_healthChecks),
-            Constraints = ValueList<Constraint>.Of(_constraints),
+            HealthChecks = ValueList.From(_healthChecks),
+            Constraints = ValueList.From(_constraints),
             AcceptedResourceRoles = accepted,
         };
     }
@@ -158,13 +159,13 @@ internal sealed class AppReader
             _p.Error("", "cannot specify both ports and port definitions");
         if (_portDefinitions is not null) PartReaders.CheckPortDefinitions(_portDefinitions, "/portDefinitions", _p);
         if (_portDefinitions is null && _ports is null) return AppDefinition.DefaultPortDefinitions;
-        return ValueList<PortDefinition>.Of(_portDefinitions ?? _ports!.Select(port => new PortDefinition { Port = port }));
+        return ValueList.From(_portDefinitions ?? _ports!.Select(port => new PortDefinition { Port = port }));
     }
 
     private ValueList<FetchUri> Fetch()
     {
         if (_uris is { Count: > 0 } && _fetch is { Count: > 0 }) _p.Error("/uris", "may not be set in conjunction with fetch");
-        return ValueList<FetchUri>.Of(_fetch is { Count: > 0 } ? _fetch : _uris ?? []);
+        return ValueList.From(_fetch is { Count: > 0 } ? _fetch : _uris ?? []);
     }
 
     private void CheckHealthChecks(int portCount)
@@ -191,6 +192,6 @@ internal sealed class AppReader
         var valid = new SortedSet<string>(StringComparer.Ordinal) { Roles.Default, _app.Role };
         var distinct = _acceptedRoles.Distinct().ToList();
         if (!distinct.All(valid.Contains)) _p.Error(at, $"acceptedResourceRoles can only contain {string.Join(" and ", valid)}");
-        return ValueList<string>.Of(distinct);
+        return ValueList.From(distinct);
     }
 }

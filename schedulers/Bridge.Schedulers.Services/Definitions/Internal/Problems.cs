@@ -1,3 +1,4 @@
+using Bridge.Schedulers.Hosting;
 namespace Bridge.Schedulers.Services.Definitions.Internal;
 
 /// <summary>Collects errors by path (in the order first found, each message once) and unsupported
@@ -26,6 +27,6 @@ internal sealed class Problems
 
     public AppJsonResult Result(AppDefinition? app) => new(
         HasErrors ? null : app,
-        HasErrors ? new AppJsonFailure(422, AppJsonFailure.NotValid, ValueList<ValidationDetail>.Of(_errors.Select(e => new ValidationDetail(e.Path, ValueList<string>.Of(e.Errors))))) : null,
-        ValueList<UnsupportedField>.Of(_unsupported));
+        HasErrors ? new AppJsonFailure(422, AppJsonFailure.NotValid, ValueList.From(_errors.Select(e => new ValidationDetail(e.Path, ValueList.From(e.Errors))))) : null,
+        ValueList.From(_unsupported));
 }

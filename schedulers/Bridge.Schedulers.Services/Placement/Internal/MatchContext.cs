@@ -1,4 +1,5 @@
 using Bridge.Kernel;
+using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Services.Constraints;
 using Bridge.Schedulers.Services.Definitions;
 
@@ -46,12 +47,12 @@ internal sealed class MatchContext
     public OfferMatchResult Result()
     {
         if (Reasons.Count > 0)
-            return new OfferRejected(ValueList<RejectReason>.Of(Reasons.Order()), ValueList<ConstraintRejection>.Of(Constraints),
-                ValueList<ResourceShortfall>.Of(Shortfalls), ValueList<string>.Of(Details));
+            return new OfferRejected(ValueList.From(Reasons.Order()), ValueList.From(Constraints),
+                ValueList.From(Shortfalls), ValueList.From(Details));
         var taken = Resources.Of(Taken);
         if (!Offer.Resources.Contains(taken))
             throw new InvalidOperationException($"matched '{taken}' for {App.Id}, which offer '{Offer.Resources}' does not contain");
-        return new OfferMatched(taken, ValueList<int>.Of(HostPorts));
+        return new OfferMatched(taken, ValueList.From(HostPorts));
     }
 
     /// <summary>The roles the app accepts, in words (for details).</summary>

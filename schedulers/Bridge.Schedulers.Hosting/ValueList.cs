@@ -1,13 +1,14 @@
 using System.Collections;
 using System.Runtime.CompilerServices;
 
-namespace Bridge.Schedulers.Services.Definitions;
+namespace Bridge.Schedulers.Hosting;
 
 /// <summary>
-/// An immutable list with value equality (same items in the same order), so that records holding
-/// lists (<see cref="AppDefinition"/>, <see cref="HealthCheck"/>, ...) compare by content: a
-/// deployment plan tells a changed definition from an unchanged one with <c>==</c>.
-/// Build one with a collection expression: <c>ValueList&lt;string&gt; args = ["sleep", "10"];</c>.
+/// An immutable list with value equality (same items in the same order), so that the schedulers'
+/// records holding lists (an app definition and its health checks, a job's arguments and environment)
+/// compare by content: a deployment plan tells a changed definition from an unchanged one with
+/// <c>==</c>. Build one with a collection expression (<c>ValueList&lt;string&gt; args = ["sleep", "10"];</c>)
+/// or <see cref="ValueList.From{T}(IEnumerable{T})"/>. The hash is computed once.
 /// </summary>
 /// <typeparam name="T">The item type; its <see cref="EqualityComparer{T}.Default"/> decides equality.</typeparam>
 [CollectionBuilder(typeof(ValueList), nameof(ValueList.Create))]
@@ -20,13 +21,6 @@ public sealed class ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
     public static readonly ValueList<T> Empty = new([]);
 
     internal ValueList(T[] items) => _items = items;
-
-    /// <summary>The items of <paramref name="items"/>, copied.</summary>
-    public static ValueList<T> Of(IEnumerable<T> items)
-    {
-        var array = items.ToArray();
-        return array.Length == 0 ? Empty : new ValueList<T>(array);
-    }
 
     /// <inheritdoc />
     public T this[int index] => _items[index];
@@ -59,12 +53,20 @@ public sealed class ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
 
     /// <inheritdoc />
     public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)_items).GetEnumerator();
+
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
-/// <summary>Builds <see cref="ValueList{T}"/> from collection expressions.</summary>
+/// <summary>Builds <see cref="ValueList{T}"/>s.</summary>
 public static class ValueList
 {
-    /// <summary>A list of <paramref name="items"/> (copied).</summary>
+    /// <summary>A list of <paramref name="items"/> (copied); what collection expressions call.</summary>
     public static ValueList<T> Create<T>(ReadOnlySpan<T> items) => items.IsEmpty ? ValueList<T>.Empty : new ValueList<T>(items.ToArray());
+
+    /// <summary>A list of <paramref name="items"/> (copied).</summary>
+    public static ValueList<T> From<T>(IEnumerable<T> items)
+    {
+        var array = items.ToArray();
+        return array.Length == 0 ? ValueList<T>.Empty : new ValueList<T>(array);
+    }
 }
