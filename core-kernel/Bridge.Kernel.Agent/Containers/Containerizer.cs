@@ -62,7 +62,8 @@ public sealed class Container
 /// (so no process of the task ever runs unconfined), sends stdout/stderr to the sandbox and
 /// records the exit status in the container's run directory, where an agent that restarted finds
 /// it (<see cref="Recover"/>: the supervisor is a session leader of its own, so it outlives the agent). The supervisor outlives a SIGTERM (it traps it; a trap, unlike an ignored signal, is not
-/// inherited by the command), so the status it reports is the command's own. The supervisor is a session leader (setsid), so the container is also a process group.
+/// inherited by the command), so the status it reports is the command's own; a SIGTERM that arrives before the
+/// command started means the command never starts (status 143), rather than the kill being lost until SIGKILL. The supervisor is a session leader (setsid), so the container is also a process group.
 /// Kill is SIGTERM to every process of the container, a grace period, then SIGKILL.
 /// </summary>
 /// <param name="isolator">The isolation to use.</param>
@@ -76,10 +77,9 @@ public sealed class Containerizer(IIsolator isolator, string runRoot, TimeProvid
     private const string Supervisor = """
         join=$1; run=$2; shift 2
         exec </dev/null >>stdout 2>>stderr
-        trap : TERM INT
+        trap 'stop=1' TERM INT
         for f in $join; do echo $$ > "$f" || { echo "bridge: cannot join cgroup $f" >&2; exit 125; }; done
-        "$@"
-        status=$?
+        if [ -n "${stop:-}" ]; then status=143; else "$@"; status=$?; fi
         echo $status > "$run/exit_status.tmp" && mv "$run/exit_status.tmp" "$run/exit_status"
         exit $status
         """;

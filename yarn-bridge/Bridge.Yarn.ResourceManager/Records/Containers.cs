@@ -45,6 +45,10 @@ public static class ContainerExitStatus
     public const int DisksFailed = -101;
     /// <summary>-102: preempted by the scheduler.</summary>
     public const int Preempted = -102;
+    /// <summary>-103: killed by the NodeManager for exceeding its virtual memory limit.</summary>
+    public const int KilledExceededVmem = -103;
+    /// <summary>-104: killed for exceeding its physical memory limit (here: its cgroup's memory limit).</summary>
+    public const int KilledExceededPmem = -104;
     /// <summary>-105: killed at the ApplicationMaster's request.</summary>
     public const int KilledByAppMaster = -105;
     /// <summary>-106: killed by the ResourceManager (its attempt failed or its application was killed).</summary>
