@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using Bridge.Kernel.Agent.Containers;
+using Bridge.Kernel.Agent.Fetching;
+using Bridge.Testing;
+using Bridge.Yarn.NodeManager.Containers;
+using Bridge.Yarn.ResourceManager.Nodes;
+using Bridge.Yarn.ResourceManager.Records;
+
+namespace Bridge.Yarn.NodeManager.Tests;
+
+/// <summary>The NodeManager's heartbeat and container protocol against a scripted ResourceManager, with real container processes.</summary>
+public sealed class NodeManagerServiceTests : IAsyncDisposable
+{
+    private static readonly NodeId Node = new("agent-1", 45454);
+    private readonly string _root = Directory.CreateTempSubdirectory("bridge-nm-svc-").FullName;
+    private readonly HttpClient _http = new();
+    private readonly UriFetcher _fetcher;
+    private readonly IIsolator _isolator = Containerizer.DetectIsolator($"yarn-test-{Guid.NewGuid():N}");
+    private readonly ManualTimeProvider _time = new();
+    private readonly ScriptedTracker _tracker = new();
+    private readonly NodeManagerService _nm;
+    private int _next;
+
+    public NodeManagerServiceTests()
+    {
+        _fetcher = new UriFetcher(Path.Combine(_root, "cache"), _http);
+        var runner = new ContainerRunner(new Containerizer(_isolator, Path.Combine(_root, "run"), TimeProvider.System, TimeSpan.FromMilliseconds(100)), _fetcher,
+            new NodeLayout(Node, 8042, Path.Combine(_root, "local"), Path.Combine(_root, "logs"), new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" }));
+        _nm = new NodeManagerService(new NodeManagerOptions { NodeId = Node, HttpPort = 8042, Capability = new Resource(4096, 4), Time = _time }, _tracker, runner);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _nm.DisposeAsync();
+        _isolator.Release();
+        _fetcher.Dispose();
+        _http.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private ContainerLaunch Launch(string command) =>
+        new(ContainerId.Parse($"container_1410901177871_0001_01_{++_next:000000}"), new Resource(256, 1), "hadoop", [command], new Dictionary<string, string>(), new Dictionary<string, LocalResource>());
+
+    private async Task StartedAsync()
+    {
+        _nm.Start();
+        await _nm.Registered.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task It_registers_with_its_capability_and_http_address()
+    {
+        await StartedAsync();
+        var registration = Assert.Single(_tracker.Registrations);
+        Assert.Equal(Node, registration.NodeId);
+        Assert.Equal(new Resource(4096, 4), registration.Capability);
+        Assert.Equal("agent-1:8042", registration.HttpAddress);
+        Assert.Null(registration.RunningContainers);
+    }
+
+    [Fact]
+    public void Containers_are_refused_before_registration()
+    {
+        var outcome = Assert.Single(_nm.StartContainers([Launch("true")]));
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("not yet connected with ResourceManager", outcome.Message);
+    }
+
+    [Fact]
+    public async Task A_completion_is_heartbeated_at_once_and_then_forgotten()
+    {
+        await StartedAsync();
+        var launch = Launch("exit 3");
+        Assert.True(Assert.Single(_nm.StartContainers([launch])).Succeeded);
+        Assert.False(_nm.StartContainers([launch])[0].Succeeded);
+        // No time passes: the completion's out-of-band heartbeat carries it.
+        var done = await _tracker.CompletedAsync(launch.ContainerId);
+        Assert.Equal(3, done.ExitStatus);
+        await Wait.UntilAsync(() => _nm.Containers.Count == 0, "the delivered completion is forgotten");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Wait.UntilAsync(() => _tracker.Heartbeats.Count >= 2, "a regular heartbeat");
+        Assert.DoesNotContain(_tracker.Heartbeats.Last().ContainerStatuses, s => s.ContainerId == launch.ContainerId);
+    }
+
+    [Fact]
+    public async Task A_completion_survives_an_unreachable_ResourceManager()
+    {
+        await StartedAsync();
+        _tracker.Unreachable = true;
+        var launch = Launch("true");
+        _nm.StartContainers([launch]);
+        await Wait.UntilAsync(() => _tracker.FailedHeartbeats > 0, "the completion's heartbeat fails");
+        Assert.Single(_nm.Containers);
+        _tracker.Unreachable = false;
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, (await _tracker.CompletedAsync(launch.ContainerId)).ExitStatus);
+    }
+
+    [Fact]
+    public async Task The_ResourceManagers_cleanup_kills_a_container_with_exit_status_KILLED_BY_RESOURCEMANAGER()
+    {
+        await StartedAsync();
+        var launch = Launch("sleep 300");
+        _nm.StartContainers([launch]);
+        await Wait.UntilAsync(() => _nm.Containers.Any(c => c.Phase == NmContainerPhase.Running), "the container runs");
+        _tracker.Next.Enqueue(new HeartbeatAnswer(NodeAction.Normal, [launch.ContainerId], [], []));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var done = await _tracker.CompletedAsync(launch.ContainerId);
+        Assert.Equal(ContainerExitStatus.KilledByResourceManager, done.ExitStatus);
+    }
+
+    [Fact]
+    public async Task An_ApplicationMasters_stop_gives_KILLED_BY_APPMASTER_and_an_unknown_container_is_named()
+    {
+        await StartedAsync();
+        var launch = Launch("sleep 300");
+        _nm.StartContainers([launch]);
+        await Wait.UntilAsync(() => _nm.Containers.Any(c => c.Phase == NmContainerPhase.Running), "the container runs");
+        var unknown = ContainerId.Parse("container_1410901177871_0001_01_000099");
+        var outcomes = _nm.StopContainers([launch.ContainerId, unknown], StopRequester.ApplicationMaster);
+        Assert.True(outcomes[0].Succeeded);
+        Assert.Equal($"Container {unknown} is not handled by this NodeManager", outcomes[1].Message);
+        Assert.Equal(ContainerExitStatus.KilledByAppMaster, (await _tracker.CompletedAsync(launch.ContainerId)).ExitStatus);
+    }
+
+    [Fact]
+    public async Task The_ResourceManager_launches_an_AM_container_through_the_heartbeat_answer()
+    {
+        await StartedAsync();
+        var am = Launch("echo am > am.txt");
+        _tracker.Next.Enqueue(new HeartbeatAnswer(NodeAction.Normal, [], [], [am]));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, (await _tracker.CompletedAsync(am.ContainerId)).ExitStatus);
+    }
+
+    [Fact]
+    public async Task RESYNC_registers_again_listing_the_containers_still_running()
+    {
+        await StartedAsync();
+        var launch = Launch("sleep 300");
+        _nm.StartContainers([launch]);
+        _tracker.Next.Enqueue(new HeartbeatAnswer(NodeAction.Resync, [], [], [], "Node not found resyncing agent-1:45454"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Wait.UntilAsync(() => _tracker.Registrations.Count == 2, "a second registration");
+        Assert.Equal([launch.ContainerId], _tracker.Registrations.Last().RunningContainers);
+    }
+
+    [Fact]
+    public async Task SHUTDOWN_stops_every_container_as_ABORTED_reports_them_and_stops()
+    {
+        await StartedAsync();
+        var launch = Launch("sleep 300");
+        _nm.StartContainers([launch]);
+        await Wait.UntilAsync(() => _nm.Containers.Any(c => c.Phase == NmContainerPhase.Running), "the container runs");
+        _tracker.Next.Enqueue(new HeartbeatAnswer(NodeAction.Shutdown, [], [], [], "decommissioned"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("decommissioned", await _nm.Stopped.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(ContainerExitStatus.Aborted, (await _tracker.CompletedAsync(launch.ContainerId)).ExitStatus);
+        Assert.False(_nm.StartContainers([Launch("true")])[0].Succeeded);
+    }
+
+    [Fact]
+    public async Task Registration_is_retried_while_the_ResourceManager_cannot_be_reached()
+    {
+        _tracker.Unreachable = true;
+        _nm.Start();
+        await Wait.UntilAsync(() => _tracker.FailedRegistrations > 0, "a failed registration");
+        Assert.False(_nm.Registered.IsCompleted);
+        _tracker.Unreachable = false;
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await _nm.Registered.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private sealed class ScriptedTracker : IResourceTracker
+    {
+        private readonly ConcurrentDictionary<ContainerId, TaskCompletionSource<ContainerStatus>> _completed = new();
+        public ConcurrentQueue<HeartbeatAnswer> Next { get; } = new();
+        public List<NodeRegistration> Registrations { get; } = [];
+        public List<NodeHeartbeat> Heartbeats { get; } = [];
+        public volatile bool Unreachable;
+        public int FailedHeartbeats;
+        public int FailedRegistrations;
+
+        public Task<RegistrationAnswer> RegisterAsync(NodeRegistration registration, CancellationToken cancellationToken)
+        {
+            if (Unreachable)
+            {
+                Interlocked.Increment(ref FailedRegistrations);
+                throw new IOException("connection refused");
+            }
+            lock (Registrations) Registrations.Add(registration);
+            return Task.FromResult(new RegistrationAnswer(NodeAction.Normal, ""));
+        }
+
+        public Task<HeartbeatAnswer> HeartbeatAsync(NodeHeartbeat heartbeat, CancellationToken cancellationToken)
+        {
+            if (Unreachable)
+            {
+                Interlocked.Increment(ref FailedHeartbeats);
+                throw new IOException("connection refused");
+            }
+            lock (Heartbeats) Heartbeats.Add(heartbeat);
+            foreach (var s in heartbeat.ContainerStatuses.Where(s => s.State == ContainerState.Complete))
+                Completion(s.ContainerId).TrySetResult(s);
+            return Task.FromResult(Next.TryDequeue(out var answer) ? answer : new HeartbeatAnswer(NodeAction.Normal, [], [], []));
+        }
+
+        private TaskCompletionSource<ContainerStatus> Completion(ContainerId id) =>
+            _completed.GetOrAdd(id, _ => new TaskCompletionSource<ContainerStatus>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        public Task<ContainerStatus> CompletedAsync(ContainerId id) => Completion(id).Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+}
