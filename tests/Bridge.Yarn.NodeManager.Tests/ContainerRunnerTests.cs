@@ -16,6 +16,7 @@ public sealed class ContainerRunnerTests : IDisposable
     private readonly UriFetcher _fetcher;
     private readonly ContainerRunner _runner;
     private readonly IIsolator _isolator;
+    private readonly long _cluster = Random.Shared.NextInt64(1_000_000_000_000, 9_999_999_999_999); // ids unique across concurrent tests
     private int _next;
 
     public ContainerRunnerTests()
@@ -36,7 +37,7 @@ public sealed class ContainerRunnerTests : IDisposable
     }
 
     private ContainerLaunch Launch(string command, Resource? resource = null, Dictionary<string, LocalResource>? resources = null) =>
-        new(ContainerId.Parse($"container_1410901177871_0001_01_{++_next:000000}"), resource ?? new Resource(256, 1), "hadoop",
+        new(ContainerId.Parse($"container_{_cluster}_0001_01_{++_next:000000}"), resource ?? new Resource(256, 1), "hadoop",
             [command], new Dictionary<string, string> { ["GREETING"] = "hello" }, resources ?? []);
 
     private async Task<(ContainerEnd End, string WorkDir)> RunAsync(ContainerLaunch launch)
@@ -53,7 +54,7 @@ public sealed class ContainerRunnerTests : IDisposable
         var (end, workDir) = await RunAsync(Launch("echo \"$GREETING $CONTAINER_ID $NM_HOST:$NM_PORT\" > out.txt; pwd >> out.txt; echo to-stdout"));
         Assert.Equal(new ContainerEnd(0, false, null), end);
         var lines = File.ReadAllLines(Path.Combine(workDir, "out.txt"));
-        Assert.Equal("hello container_1410901177871_0001_01_000001 agent-1:45454", lines[0]);
+        Assert.Equal($"hello container_{_cluster}_0001_01_000001 agent-1:45454", lines[0]);
         Assert.Equal(workDir, lines[1]);
         Assert.Equal("to-stdout\n", File.ReadAllText(Path.Combine(workDir, "stdout")));
     }

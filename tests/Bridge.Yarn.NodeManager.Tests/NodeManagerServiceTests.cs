@@ -41,6 +41,16 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
     private ContainerLaunch Launch(string command) =>
         new(ContainerId.Parse($"container_1410901177871_0001_01_{++_next:000000}"), new Resource(256, 1), "hadoop", [command], new Dictionary<string, string>(), new Dictionary<string, LocalResource>());
 
+    /// <summary>Moves the clock a heartbeat interval at a time until <paramref name="condition"/> holds (the loop arms
+    /// its next interval only after a heartbeat, so one advance may come before it is armed).</summary>
+    private Task HeartbeatUntilAsync(Func<bool> condition, string what) =>
+        Wait.UntilAsync(() =>
+        {
+            if (condition()) return true;
+            _time.Advance(TimeSpan.FromSeconds(1));
+            return false;
+        }, what);
+
     private async Task StartedAsync()
     {
         _nm.Start();
@@ -77,8 +87,7 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
         var done = await _tracker.CompletedAsync(launch.ContainerId);
         Assert.Equal(3, done.ExitStatus);
         await Wait.UntilAsync(() => _nm.Containers.Count == 0, "the delivered completion is forgotten");
-        _time.Advance(TimeSpan.FromSeconds(1));
-        await Wait.UntilAsync(() => _tracker.Heartbeats.Count >= 2, "a regular heartbeat");
+        await HeartbeatUntilAsync(() => _tracker.Heartbeats.Count >= 2, "a regular heartbeat");
         Assert.DoesNotContain(_tracker.Heartbeats.Last().ContainerStatuses, s => s.ContainerId == launch.ContainerId);
     }
 
@@ -92,7 +101,7 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
         await Wait.UntilAsync(() => _tracker.FailedHeartbeats > 0, "the completion's heartbeat fails");
         Assert.Single(_nm.Containers);
         _tracker.Unreachable = false;
-        _time.Advance(TimeSpan.FromSeconds(1));
+        await HeartbeatUntilAsync(() => _tracker.Heartbeats.Count > 0, "a heartbeat once the ResourceManager is back");
         Assert.Equal(0, (await _tracker.CompletedAsync(launch.ContainerId)).ExitStatus);
     }
 
@@ -104,7 +113,7 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
         _nm.StartContainers([launch]);
         await Wait.UntilAsync(() => _nm.Containers.Any(c => c.Phase == NmContainerPhase.Running), "the container runs");
         _tracker.Next.Enqueue(new HeartbeatAnswer(NodeAction.Normal, [launch.ContainerId], [], []));
-        _time.Advance(TimeSpan.FromSeconds(1));
+        await HeartbeatUntilAsync(() => _tracker.Next.IsEmpty, "the cleanup answer is delivered");
         var done = await _tracker.CompletedAsync(launch.ContainerId);
         Assert.Equal(ContainerExitStatus.KilledByResourceManager, done.ExitStatus);
     }
@@ -129,7 +138,7 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
         await StartedAsync();
         var am = Launch("echo am > am.txt");
         _tracker.Next.Enqueue(new HeartbeatAnswer(NodeAction.Normal, [], [], [am]));
-        _time.Advance(TimeSpan.FromSeconds(1));
+        await HeartbeatUntilAsync(() => _tracker.Next.IsEmpty, "the launch answer is delivered");
         Assert.Equal(0, (await _tracker.CompletedAsync(am.ContainerId)).ExitStatus);
     }
 
@@ -139,9 +148,9 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
         await StartedAsync();
         var launch = Launch("sleep 300");
         _nm.StartContainers([launch]);
+        await Wait.UntilAsync(() => _nm.Containers.Any(c => c.Phase == NmContainerPhase.Running), "the container runs");
         _tracker.Next.Enqueue(new HeartbeatAnswer(NodeAction.Resync, [], [], [], "Node not found resyncing agent-1:45454"));
-        _time.Advance(TimeSpan.FromSeconds(1));
-        await Wait.UntilAsync(() => _tracker.Registrations.Count == 2, "a second registration");
+        await HeartbeatUntilAsync(() => _tracker.Registrations.Count == 2, "a second registration");
         Assert.Equal([launch.ContainerId], _tracker.Registrations.Last().RunningContainers);
     }
 
@@ -153,7 +162,7 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
         _nm.StartContainers([launch]);
         await Wait.UntilAsync(() => _nm.Containers.Any(c => c.Phase == NmContainerPhase.Running), "the container runs");
         _tracker.Next.Enqueue(new HeartbeatAnswer(NodeAction.Shutdown, [], [], [], "decommissioned"));
-        _time.Advance(TimeSpan.FromSeconds(1));
+        await HeartbeatUntilAsync(() => _tracker.Next.IsEmpty, "the shutdown answer is delivered");
         Assert.Equal("decommissioned", await _nm.Stopped.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(ContainerExitStatus.Aborted, (await _tracker.CompletedAsync(launch.ContainerId)).ExitStatus);
         Assert.False(_nm.StartContainers([Launch("true")])[0].Succeeded);
@@ -167,8 +176,7 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
         await Wait.UntilAsync(() => _tracker.FailedRegistrations > 0, "a failed registration");
         Assert.False(_nm.Registered.IsCompleted);
         _tracker.Unreachable = false;
-        _time.Advance(TimeSpan.FromSeconds(1));
-        await _nm.Registered.WaitAsync(TimeSpan.FromSeconds(30));
+        await HeartbeatUntilAsync(() => _nm.Registered.IsCompleted, "the registration after the backoff");
     }
 
     private sealed class ScriptedTracker : IResourceTracker

@@ -17,8 +17,10 @@ public sealed record ContainerEnd(int ExitCode, bool MemoryLimitExceeded, string
 /// <summary>One container being localised or running. <see cref="Ended"/> completes once, with how it ended.</summary>
 public sealed class RunningContainer
 {
+    private readonly object _gate = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly TaskCompletionSource<KernelContainer> _process = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private KernelContainer? _process;
+    private TimeSpan? _stopGrace;
 
     internal RunningContainer(ContainerId id) => Id = id;
 
@@ -33,11 +35,26 @@ public sealed class RunningContainer
 
     internal CancellationToken Stopping => _stop.Token;
 
-    internal void Started(KernelContainer process) => _process.TrySetResult(process);
+    /// <summary>Records the started process; returns the grace of a stop asked for meanwhile (then the caller kills it), else null.</summary>
+    internal TimeSpan? Started(KernelContainer process)
+    {
+        lock (_gate)
+        {
+            _process = process;
+            return _stopGrace;
+        }
+    }
 
-    internal KernelContainer? Process => _process.Task.IsCompletedSuccessfully ? _process.Task.Result : null;
-
-    internal void CancelLocalisation() => _stop.Cancel();
+    /// <summary>Marks the container stopping; returns its process when one has started (to be killed), else null.</summary>
+    internal KernelContainer? RequestStop(TimeSpan grace)
+    {
+        lock (_gate)
+        {
+            _stopGrace ??= grace;
+            _stop.Cancel();
+            return _process;
+        }
+    }
 }
 
 /// <summary>
@@ -89,8 +106,8 @@ public sealed class ContainerRunner(Containerizer containerizer, UriFetcher fetc
             handle.Stopping.ThrowIfCancellationRequested();
             var process = containerizer.Launch(new ContainerSpec(launch.ContainerId.ToString(), plan.WorkDir, plan.Argv, plan.Environment,
                 new ContainerLimits(launch.Resource.VCores, launch.Resource.MemoryMb)));
-            handle.Started(process);
-            running(launch.ContainerId);
+            if (handle.Started(process) is { } grace) _ = containerizer.KillAsync(process, grace);
+            else running(launch.ContainerId);
             var exit = await process.Exited;
             containerizer.Forget(launch.ContainerId.ToString());
             return new ContainerEnd(exit.Status, exit.MemoryLimitExceeded, null);
@@ -113,8 +130,7 @@ public sealed class ContainerRunner(Containerizer containerizer, UriFetcher fetc
     /// <paramref name="grace"/>, SIGKILL. Returns when the kill has been sent (await <see cref="RunningContainer.Ended"/> for its end).</summary>
     public async Task StopAsync(RunningContainer container, TimeSpan grace)
     {
-        container.CancelLocalisation();
-        if (container.Process is { } process) await containerizer.KillAsync(process, grace);
+        if (container.RequestStop(grace) is { } process) await containerizer.KillAsync(process, grace);
     }
 
     private async Task LocaliseAsync(string name, LocalResource resource, string workDir, CancellationToken cancellationToken)
