@@ -3,6 +3,7 @@ using System.IO.Compression;
 using Bridge.Kernel.Agent.Containers;
 using Bridge.Kernel.Agent.Fetching;
 using Bridge.Yarn.NodeManager.Containers;
+using Bridge.Yarn.Protocol.Records;
 using Bridge.Yarn.ResourceManager.Records;
 
 namespace Bridge.Yarn.NodeManager.Tests;
@@ -38,7 +39,7 @@ public sealed class ContainerRunnerTests : IDisposable
 
     private ContainerLaunch Launch(string command, Resource? resource = null, Dictionary<string, LocalResource>? resources = null) =>
         new(ContainerId.Parse($"container_{_cluster}_0001_01_{++_next:000000}"), resource ?? new Resource(256, 1), "hadoop",
-            [command], new Dictionary<string, string> { ["GREETING"] = "hello" }, resources ?? []);
+            new ContainerLaunchContext([command], new Dictionary<string, string> { ["GREETING"] = "hello" }, resources ?? []));
 
     private async Task<(ContainerEnd End, string WorkDir)> RunAsync(ContainerLaunch launch)
     {
@@ -80,9 +81,9 @@ public sealed class ContainerRunnerTests : IDisposable
         var info = new FileInfo(source);
         var launch = Launch("cat words.txt bundle/inner.txt > out.txt", resources: new()
         {
-            ["words.txt"] = new LocalResource(source, LocalResourceType.File, LocalResourceVisibility.Application, info.Length,
+            ["words.txt"] = new LocalResource(new Uri(source), LocalResourceType.File, LocalResourceVisibility.Application, info.Length,
                 new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds()),
-            ["bundle"] = new LocalResource("file://" + archive, LocalResourceType.Archive, LocalResourceVisibility.Public),
+            ["bundle"] = new LocalResource(new Uri("file://" + archive), LocalResourceType.Archive, LocalResourceVisibility.Public, -1, -1),
         });
         var (end, workDir) = await RunAsync(launch);
         Assert.Equal(0, end.ExitCode);
@@ -96,7 +97,7 @@ public sealed class ContainerRunnerTests : IDisposable
         await File.WriteAllTextAsync(source, "x");
         var (end, _) = await RunAsync(Launch("true", resources: new()
         {
-            ["input.txt"] = new LocalResource(source, LocalResourceType.File, LocalResourceVisibility.Application, 1, Timestamp: 12345),
+            ["input.txt"] = new LocalResource(new Uri(source), LocalResourceType.File, LocalResourceVisibility.Application, 1, Timestamp: 12345),
         }));
         Assert.Equal(-1, end.ExitCode);
         Assert.Contains("changed on src filesystem (expected 12345", end.LaunchFailure);
@@ -107,7 +108,7 @@ public sealed class ContainerRunnerTests : IDisposable
     {
         var (end, _) = await RunAsync(Launch("true", resources: new()
         {
-            ["x"] = new LocalResource("/no/such/file", LocalResourceType.File, LocalResourceVisibility.Application),
+            ["x"] = new LocalResource(new Uri("file:///no/such/file"), LocalResourceType.File, LocalResourceVisibility.Application, -1, -1),
         }));
         Assert.Contains("/no/such/file", end.LaunchFailure);
     }
@@ -115,7 +116,7 @@ public sealed class ContainerRunnerTests : IDisposable
     [Fact]
     public async Task An_invalid_launch_context_ends_the_container_at_once_with_the_reason()
     {
-        var bad = Launch("true") with { Commands = [] };
+        var bad = Launch("true") with { Context = ContainerLaunchContext.Empty };
         var (end, _) = await RunAsync(bad);
         Assert.Contains("commands", end.LaunchFailure);
     }

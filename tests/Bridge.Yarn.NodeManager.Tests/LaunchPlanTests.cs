@@ -1,4 +1,5 @@
 using Bridge.Yarn.NodeManager.Containers;
+using Bridge.Yarn.Protocol.Records;
 using Bridge.Yarn.ResourceManager.Records;
 
 namespace Bridge.Yarn.NodeManager.Tests;
@@ -11,7 +12,7 @@ public sealed class LaunchPlanTests
 
     private static ContainerLaunch Launch(IReadOnlyList<string>? commands = null, Dictionary<string, string>? env = null,
         Dictionary<string, LocalResource>? resources = null) =>
-        new(C5, new Resource(1024, 1), "hadoop", commands ?? ["echo", "hi"], env ?? [], resources ?? []);
+        new(C5, new Resource(1024, 1), "hadoop", new ContainerLaunchContext(commands ?? ["echo", "hi"], env ?? [], resources ?? []));
 
     [Fact]
     public void Directories_follow_Hadoops_usercache_and_log_layout()
@@ -57,17 +58,19 @@ public sealed class LaunchPlanTests
 
     [Theory]
     [InlineData("commands", null, null)]
+    [InlineData("scheme 'hdfs' is not supported", "hdfs", null)]
     [InlineData("commands[1] is blank", "blank", null)]
     [InlineData("'1BAD' is not a variable name", "env", null)]
-    [InlineData("'../x' is not a plain file name", null, "../x")]
-    [InlineData("'..' is not a plain file name", null, "..")]
+    [InlineData("local-resources: '../x'", null, "../x")]
+    [InlineData("local-resources: '/etc/x'", null, "/etc/x")]
     public void Bad_launch_contexts_are_refused_naming_the_field(string message, string? what, string? resourceName)
     {
         var launch = what switch
         {
             "blank" => Launch(["echo", "  "]),
+            "hdfs" => Launch(resources: new() { ["a.jar"] = new LocalResource(new Uri("hdfs://nn:9000/a.jar"), LocalResourceType.File, LocalResourceVisibility.Application, -1, -1) }),
             "env" => Launch(env: new() { ["1BAD"] = "x" }),
-            _ when resourceName is not null => Launch(resources: new() { [resourceName] = new LocalResource("/etc/hostname", LocalResourceType.File, LocalResourceVisibility.Application) }),
+            _ when resourceName is not null => Launch(resources: new() { [resourceName] = new LocalResource(new Uri("file:///etc/hostname"), LocalResourceType.File, LocalResourceVisibility.Application, -1, -1) }),
             _ => Launch([]),
         };
         var e = Assert.Throws<ArgumentException>(() => LaunchPlan.For(launch, Node));
@@ -78,7 +81,7 @@ public sealed class LaunchPlanTests
     public void PATTERN_resources_are_refused_not_ignored()
     {
         var e = Assert.Throws<ArgumentException>(() => LaunchPlan.For(
-            Launch(resources: new() { ["job.jar"] = new LocalResource("/tmp/job.jar", LocalResourceType.Pattern, LocalResourceVisibility.Application) }), Node));
+            Launch(resources: new() { ["job.jar"] = new LocalResource(new Uri("file:///tmp/job.jar"), LocalResourceType.Pattern, LocalResourceVisibility.Application, -1, -1, "classes/.*") }), Node));
         Assert.Contains("PATTERN is not supported", e.Message);
     }
 }

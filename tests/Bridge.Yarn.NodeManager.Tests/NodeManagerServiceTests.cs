@@ -3,6 +3,7 @@ using Bridge.Kernel.Agent.Containers;
 using Bridge.Kernel.Agent.Fetching;
 using Bridge.Testing;
 using Bridge.Yarn.NodeManager.Containers;
+using Bridge.Yarn.Protocol.Records;
 using Bridge.Yarn.ResourceManager.Nodes;
 using Bridge.Yarn.ResourceManager.Records;
 
@@ -39,7 +40,7 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
     }
 
     private ContainerLaunch Launch(string command) =>
-        new(ContainerId.Parse($"container_1410901177871_0001_01_{++_next:000000}"), new Resource(256, 1), "hadoop", [command], new Dictionary<string, string>(), new Dictionary<string, LocalResource>());
+        new(ContainerId.Parse($"container_1410901177871_0001_01_{++_next:000000}"), new Resource(256, 1), "hadoop", new ContainerLaunchContext([command], new Dictionary<string, string>(), new Dictionary<string, LocalResource>()));
 
     /// <summary>Moves the clock a heartbeat interval at a time until <paramref name="condition"/> holds (the loop arms
     /// its next interval only after a heartbeat, so one advance may come before it is armed).</summary>

@@ -3,6 +3,7 @@ using Bridge.Kernel.Agent.Containers;
 using Bridge.Kernel.Agent.Fetching;
 using Bridge.Kernel.V1;
 using Task = System.Threading.Tasks.Task;
+using Bridge.Yarn.Protocol.Records;
 using Bridge.Yarn.ResourceManager.Records;
 using KernelContainer = Bridge.Kernel.Agent.Containers.Container;
 
@@ -101,7 +102,7 @@ public sealed class ContainerRunner(Containerizer containerizer, UriFetcher fetc
         {
             Directory.CreateDirectory(plan.WorkDir);
             Directory.CreateDirectory(plan.LogDir);
-            foreach (var (name, resource) in launch.LocalResources)
+            foreach (var (name, resource) in launch.Context.LocalResources)
                 await LocaliseAsync(name, resource, plan.WorkDir, handle.Stopping);
             handle.Stopping.ThrowIfCancellationRequested();
             var process = containerizer.Launch(new ContainerSpec(launch.ContainerId.ToString(), plan.WorkDir, plan.Argv, plan.Environment,
@@ -135,37 +136,35 @@ public sealed class ContainerRunner(Containerizer containerizer, UriFetcher fetc
 
     private async Task LocaliseAsync(string name, LocalResource resource, string workDir, CancellationToken cancellationToken)
     {
-        var local = LocalPath(resource.Uri);
-        if (local is not null) CheckUnchanged(local, resource);
+        var source = resource.Url.IsFile ? resource.Url.LocalPath : resource.Url.AbsoluteUri;
+        if (resource.Url.IsFile) CheckUnchanged(source, resource);
         if (resource.Type == LocalResourceType.Archive)
         {
             var into = Path.Combine(workDir, name);
-            var archiveName = Path.GetFileName(local ?? new Uri(resource.Uri).AbsolutePath);
-            await fetcher.FetchAsync([new CommandInfo.Types.URI { Value = resource.Uri, Extract = true, Cache = true, OutputFile = archiveName }], into, cancellationToken: cancellationToken);
+            await fetcher.FetchAsync([new CommandInfo.Types.URI { Value = source, Extract = true, Cache = true, OutputFile = Path.GetFileName(resource.Url.LocalPath) }],
+                into, cancellationToken: cancellationToken);
         }
         else
         {
-            await fetcher.FetchAsync([new CommandInfo.Types.URI { Value = resource.Uri, Extract = false, Cache = true, OutputFile = name }], workDir, cancellationToken: cancellationToken);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(workDir, name))!);
+            await fetcher.FetchAsync([new CommandInfo.Types.URI { Value = source, Extract = false, Cache = true, OutputFile = name }], workDir, cancellationToken: cancellationToken);
         }
     }
 
-    private static string? LocalPath(string uri) =>
-        uri.StartsWith('/') ? uri : uri.StartsWith("file://", StringComparison.Ordinal) ? new Uri(uri).LocalPath : null;
-
     /// <summary>Hadoop's FSDownload refuses a resource whose size or modification time differs from what the
-    /// submitter saw: "Resource X changed on src filesystem (expected T, was T2)".</summary>
+    /// submitter saw: "Resource X changed on src filesystem (expected T, was T2)". -1 means not checked.</summary>
     private static void CheckUnchanged(string path, LocalResource resource)
     {
         if (Directory.Exists(path)) return;
         var info = new FileInfo(path);
-        if (!info.Exists) throw new FetchException(resource.Uri, FetchFailure.NotFound, $"File {path} does not exist");
-        if (resource.Timestamp > 0)
+        if (!info.Exists) throw new FetchException(resource.Url.ToString(), FetchFailure.NotFound, $"File {path} does not exist");
+        if (resource.Timestamp >= 0)
         {
             var actual = new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds();
             if (actual != resource.Timestamp)
-                throw new InvalidDataException($"Resource {resource.Uri} changed on src filesystem (expected {resource.Timestamp}, was {actual})");
+                throw new InvalidDataException($"Resource {resource.Url} changed on src filesystem (expected {resource.Timestamp}, was {actual})");
         }
-        if (resource.Size > 0 && info.Length != resource.Size)
-            throw new InvalidDataException($"Resource {resource.Uri} changed on src filesystem (expected size {resource.Size}, was {info.Length})");
+        if (resource.Size >= 0 && info.Length != resource.Size)
+            throw new InvalidDataException($"Resource {resource.Url} changed on src filesystem (expected size {resource.Size}, was {info.Length})");
     }
 }

@@ -1,55 +1,19 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Bridge.Yarn.Protocol;
+using Bridge.Yarn.Protocol.Records;
 using Bridge.Yarn.ResourceManager.Records;
 
 namespace Bridge.Yarn.NodeManager.Containers;
 
-/// <summary>How a local resource is laid out in the container's working directory (Hadoop's <c>LocalResourceType</c>).</summary>
-public enum LocalResourceType
-{
-    /// <summary>A file, linked into the working directory under the resource's name.</summary>
-    File,
-    /// <summary>An archive (.tar, .tar.gz, .tgz, .zip, ...), unpacked into a directory named after the resource.</summary>
-    Archive,
-    /// <summary>Hadoop unpacks only entries matching a pattern; not supported here (refused with a reason).</summary>
-    Pattern,
-}
-
-/// <summary>Who may share a localised resource (Hadoop's <c>LocalResourceVisibility</c>); kept for reports, every resource is cached per NodeManager.</summary>
-public enum LocalResourceVisibility
-{
-    /// <summary>Any application on the node.</summary>
-    Public,
-    /// <summary>The same user's applications.</summary>
-    Private,
-    /// <summary>This application only.</summary>
-    Application,
-}
-
-/// <summary>A file the container needs before it starts (Hadoop's <c>LocalResource</c>).</summary>
-/// <param name="Uri">Where it is: an absolute path, <c>file://</c>, <c>http://</c> or <c>https://</c>.</param>
-/// <param name="Type">File or archive.</param>
-/// <param name="Visibility">Its visibility.</param>
-/// <param name="Size">Its size in bytes, checked for local files when above 0 (Hadoop checks it against the source).</param>
-/// <param name="Timestamp">Its modification time in ms since the Unix epoch, checked for local files when above 0.</param>
-public sealed record LocalResource(string Uri, LocalResourceType Type, LocalResourceVisibility Visibility, long Size = 0, long Timestamp = 0);
-
-/// <summary>What the ApplicationMaster (or the ResourceManager, for the AM's container) asks the NodeManager to run
-/// (Hadoop's <c>ContainerLaunchContext</c> plus the container's id, size and user).</summary>
+/// <summary>A container to run: Hadoop's <c>StartContainerRequest</c> once its token is checked (the container's id,
+/// size and user come from the token, what to run from the launch context).</summary>
 /// <param name="ContainerId">The container.</param>
 /// <param name="Resource">Its allocated size: the process's cgroup gets <c>MemoryMb</c> and <c>VCores</c> cpus.</param>
 /// <param name="User">The submitting user (names the usercache directory; processes run as the NodeManager's user).</param>
-/// <param name="Commands">Command fragments joined with spaces and run by <c>/bin/bash -c</c>, as Hadoop's launch script does;
-/// <c>&lt;LOG_DIR&gt;</c>, <c>&lt;CPS&gt;</c> and <c>{{VAR}}</c> are expanded.</param>
-/// <param name="Environment">Variables for the process (their values expanded the same way).</param>
-/// <param name="LocalResources">Files to localise, by the name they get in the working directory.</param>
-public sealed record ContainerLaunch(
-    ContainerId ContainerId,
-    Resource Resource,
-    string User,
-    IReadOnlyList<string> Commands,
-    IReadOnlyDictionary<string, string> Environment,
-    IReadOnlyDictionary<string, LocalResource> LocalResources);
+/// <param name="Context">What to run: commands joined with spaces and run by <c>/bin/bash -c</c>, as Hadoop's launch
+/// script does (<c>&lt;LOG_DIR&gt;</c>, <c>&lt;CPS&gt;</c> and <c>{{VAR}}</c> expanded), its environment, its local resources.</param>
+public sealed record ContainerLaunch(ContainerId ContainerId, Resource Resource, string User, ContainerLaunchContext Context);
 
 /// <summary>Where this NodeManager lives, for the variables it gives every container.</summary>
 /// <param name="NodeId">Its id (<c>host:port</c>): NM_HOST and NM_PORT.</param>
@@ -97,7 +61,7 @@ public sealed record LaunchPlan(string WorkDir, string LogDir, IReadOnlyDictiona
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in Whitelist)
             if (node.Inherited.TryGetValue(name, out var value)) env[name] = value;
-        foreach (var (name, value) in launch.Environment)
+        foreach (var (name, value) in launch.Context.Environment)
             if (!NodeManagerOwned.Contains(name)) env[name] = Expand(value, logDir);
         env["CONTAINER_ID"] = id;
         env["NM_HOST"] = node.NodeId.Host;
@@ -110,34 +74,36 @@ public sealed record LaunchPlan(string WorkDir, string LogDir, IReadOnlyDictiona
         env["LOGNAME"] = launch.User;
         env.TryAdd("HOME", "/home/");
         env["PWD"] = workDir;
-        var command = string.Join(' ', launch.Commands.Select(c => Expand(c, logDir)));
+        var command = string.Join(' ', launch.Context.Commands.Select(c => Expand(c, logDir)));
         return new LaunchPlan(workDir, logDir, env, ["/bin/bash", "-c", command]);
     }
 
     private static readonly Regex VariableName = new("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
-    private static readonly Regex FileName = new(@"^(?!\.{1,2}$)[^/\x00]+$", RegexOptions.CultureInvariant);
+    private static readonly Regex UserName = new(@"^(?!\.{1,2}$)[^/\x00]+$", RegexOptions.CultureInvariant);
     private static readonly Regex CrossPlatformVariable = new(@"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}", RegexOptions.CultureInvariant);
 
     private static void Validate(ContainerLaunch launch)
     {
-        if (launch.Commands.Count == 0) throw new ArgumentException("commands: the launch context has no command");
-        for (var i = 0; i < launch.Commands.Count; i++)
+        var context = launch.Context;
+        if (context.Commands.Count == 0) throw new ArgumentException("commands: the launch context has no command");
+        for (var i = 0; i < context.Commands.Count; i++)
         {
-            if (string.IsNullOrWhiteSpace(launch.Commands[i])) throw new ArgumentException($"commands[{i}] is blank");
-            if (launch.Commands[i].Contains('\0')) throw new ArgumentException($"commands[{i}] contains a NUL character");
+            if (string.IsNullOrWhiteSpace(context.Commands[i])) throw new ArgumentException($"commands[{i}] is blank");
+            if (context.Commands[i].Contains('\0')) throw new ArgumentException($"commands[{i}] contains a NUL character");
         }
-        if (!FileName.IsMatch(launch.User)) throw new ArgumentException($"user '{launch.User}' is not a plain name");
-        foreach (var (name, value) in launch.Environment)
+        if (!UserName.IsMatch(launch.User)) throw new ArgumentException($"user '{launch.User}' is not a plain name");
+        foreach (var (name, value) in context.Environment)
         {
             if (!VariableName.IsMatch(name)) throw new ArgumentException($"environment: '{name}' is not a variable name ([A-Za-z_][A-Za-z0-9_]*)");
             if (value.Contains('\0')) throw new ArgumentException($"environment[{name}] contains a NUL character");
         }
-        foreach (var (name, resource) in launch.LocalResources)
+        foreach (var (name, resource) in context.LocalResources)
         {
-            if (!FileName.IsMatch(name)) throw new ArgumentException($"local-resources: '{name}' is not a plain file name (no '/', not '.' or '..')");
+            if (Bridge.Yarn.Protocol.Conversion.LaunchContextConversion.LinkNameProblem(name) is { } problem) throw new ArgumentException($"local-resources: '{name}' {problem}");
             if (resource.Type == LocalResourceType.Pattern)
                 throw new ArgumentException($"local-resources[{name}]: type PATTERN is not supported (use FILE or ARCHIVE)");
-            if (string.IsNullOrWhiteSpace(resource.Uri)) throw new ArgumentException($"local-resources[{name}]: the resource has no URL");
+            if (!resource.Url.IsFile && resource.Url.Scheme is not ("http" or "https"))
+                throw new ArgumentException($"local-resources[{name}]: scheme '{resource.Url.Scheme}' is not supported (file, http, https; this NodeManager has no HDFS)");
         }
     }
 
