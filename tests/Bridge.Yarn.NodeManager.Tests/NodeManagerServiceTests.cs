@@ -3,7 +3,10 @@ using Bridge.Kernel.Agent.Containers;
 using Bridge.Kernel.Agent.Fetching;
 using Bridge.Testing;
 using Bridge.Yarn.NodeManager.Containers;
+using Bridge.Yarn.Protocol.Conversion;
 using Bridge.Yarn.Protocol.Records;
+using Bridge.Yarn.Protocol.Security;
+using Bridge.Yarn.V1;
 using Bridge.Yarn.ResourceManager.Nodes;
 using Bridge.Yarn.ResourceManager.Records;
 
@@ -39,8 +42,18 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    private ContainerLaunch Launch(string command) =>
-        new(ContainerId.Parse($"container_1410901177871_0001_01_{++_next:000000}"), new Resource(256, 1), "hadoop", new ContainerLaunchContext([command], new Dictionary<string, string>(), new Dictionary<string, LocalResource>()));
+    private sealed record Request(ContainerId ContainerId, StartContainerRequestProto Proto);
+
+    /// <summary>A start request as an ApplicationMaster sends it: a token the ResourceManager signed, and a launch context.</summary>
+    private Request Launch(string command, MasterKey? key = null, NodeId? node = null, TimeSpan? expiresIn = null)
+    {
+        var id = ContainerId.Parse($"container_1410901177871_0001_01_{++_next:000000}");
+        var now = _time.GetUtcNow();
+        var token = ContainerTokens.Create(key ?? _tracker.Key, new ContainerTokenIdentifier(id, node ?? Node, "hadoop", new Resource(256, 1), new Priority(0),
+            now, now + (expiresIn ?? TimeSpan.FromMinutes(10)), 1410901177871));
+        var context = new ContainerLaunchContext([command], new Dictionary<string, string>(), new Dictionary<string, LocalResource>());
+        return new Request(id, new StartContainerRequestProto { ContainerToken = token, ContainerLaunchContext = context.ToProto() });
+    }
 
     /// <summary>Moves the clock a heartbeat interval at a time until <paramref name="condition"/> holds (the loop arms
     /// its next interval only after a heartbeat, so one advance may come before it is armed).</summary>
@@ -72,7 +85,7 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
     [Fact]
     public void Containers_are_refused_before_registration()
     {
-        var outcome = Assert.Single(_nm.StartContainers([Launch("true")]));
+        var outcome = Assert.Single(_nm.StartContainers([Launch("true").Proto]));
         Assert.False(outcome.Succeeded);
         Assert.Contains("not yet connected with ResourceManager", outcome.Message);
     }
@@ -82,8 +95,8 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
     {
         await StartedAsync();
         var launch = Launch("exit 3");
-        Assert.True(Assert.Single(_nm.StartContainers([launch])).Succeeded);
-        Assert.False(_nm.StartContainers([launch])[0].Succeeded);
+        Assert.True(Assert.Single(_nm.StartContainers([launch.Proto])).Succeeded);
+        Assert.False(_nm.StartContainers([launch.Proto])[0].Succeeded);
         // No time passes: the completion's out-of-band heartbeat carries it.
         var done = await _tracker.CompletedAsync(launch.ContainerId);
         Assert.Equal(3, done.ExitStatus);
@@ -93,12 +106,44 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Forged_expired_and_foreign_tokens_are_refused_with_Hadoops_exceptions()
+    {
+        await StartedAsync();
+        var forged = Launch("true", key: MasterKey.Generate(7));
+        var expired = Launch("true", expiresIn: TimeSpan.FromSeconds(-1));
+        var foreign = Launch("true", node: new NodeId("agent-2", 45454));
+        var noToken = Launch("true");
+        noToken.Proto.ContainerToken = null;
+        var outcomes = _nm.StartContainers([forged.Proto, expired.Proto, foreign.Proto, noToken.Proto]);
+        Assert.All(outcomes, o => Assert.False(o.Succeeded));
+        Assert.Equal(ContainerRequestOutcome.InvalidToken, outcomes[0].ExceptionClass);
+        Assert.Contains("Invalid container token", outcomes[0].Message);
+        Assert.Equal(ContainerRequestOutcome.InvalidContainer, outcomes[1].ExceptionClass);
+        Assert.Contains("expired", outcomes[1].Message);
+        Assert.Contains("agent-2:45454", outcomes[2].Message);
+        Assert.Null(outcomes[3].ContainerId);
+        Assert.Empty(_nm.Containers);
+    }
+
+    [Fact]
+    public async Task A_bad_launch_context_is_refused_naming_the_field()
+    {
+        await StartedAsync();
+        var bad = Launch("true");
+        bad.Proto.ContainerLaunchContext.Environment.Add(new StringStringMapProto { Key = "A=B", Value = "x" });
+        var outcome = Assert.Single(_nm.StartContainers([bad.Proto]));
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(bad.ContainerId, outcome.ContainerId);
+        Assert.Contains("environment", outcome.Message);
+    }
+
+    [Fact]
     public async Task A_completion_survives_an_unreachable_ResourceManager()
     {
         await StartedAsync();
         _tracker.Unreachable = true;
         var launch = Launch("true");
-        _nm.StartContainers([launch]);
+        _nm.StartContainers([launch.Proto]);
         await Wait.UntilAsync(() => _tracker.FailedHeartbeats > 0, "the completion's heartbeat fails");
         Assert.Single(_nm.Containers);
         _tracker.Unreachable = false;
@@ -111,7 +156,7 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
     {
         await StartedAsync();
         var launch = Launch("sleep 300");
-        _nm.StartContainers([launch]);
+        _nm.StartContainers([launch.Proto]);
         await Wait.UntilAsync(() => _nm.Containers.Any(c => c.Phase == NmContainerPhase.Running), "the container runs");
         _tracker.Next.Enqueue(new HeartbeatAnswer(NodeAction.Normal, [launch.ContainerId], [], []));
         await HeartbeatUntilAsync(() => _tracker.Next.IsEmpty, "the cleanup answer is delivered");
@@ -124,7 +169,7 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
     {
         await StartedAsync();
         var launch = Launch("sleep 300");
-        _nm.StartContainers([launch]);
+        _nm.StartContainers([launch.Proto]);
         await Wait.UntilAsync(() => _nm.Containers.Any(c => c.Phase == NmContainerPhase.Running), "the container runs");
         var unknown = ContainerId.Parse("container_1410901177871_0001_01_000099");
         var outcomes = _nm.StopContainers([launch.ContainerId, unknown], StopRequester.ApplicationMaster);
@@ -138,7 +183,7 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
     {
         await StartedAsync();
         var am = Launch("echo am > am.txt");
-        _tracker.Next.Enqueue(new HeartbeatAnswer(NodeAction.Normal, [], [], [am]));
+        _tracker.Next.Enqueue(new HeartbeatAnswer(NodeAction.Normal, [], [], [am.Proto]));
         await HeartbeatUntilAsync(() => _tracker.Next.IsEmpty, "the launch answer is delivered");
         Assert.Equal(0, (await _tracker.CompletedAsync(am.ContainerId)).ExitStatus);
     }
@@ -148,7 +193,7 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
     {
         await StartedAsync();
         var launch = Launch("sleep 300");
-        _nm.StartContainers([launch]);
+        _nm.StartContainers([launch.Proto]);
         await Wait.UntilAsync(() => _nm.Containers.Any(c => c.Phase == NmContainerPhase.Running), "the container runs");
         _tracker.Next.Enqueue(new HeartbeatAnswer(NodeAction.Resync, [], [], [], "Node not found resyncing agent-1:45454"));
         await HeartbeatUntilAsync(() => _tracker.Registrations.Count == 2, "a second registration");
@@ -160,13 +205,13 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
     {
         await StartedAsync();
         var launch = Launch("sleep 300");
-        _nm.StartContainers([launch]);
+        _nm.StartContainers([launch.Proto]);
         await Wait.UntilAsync(() => _nm.Containers.Any(c => c.Phase == NmContainerPhase.Running), "the container runs");
         _tracker.Next.Enqueue(new HeartbeatAnswer(NodeAction.Shutdown, [], [], [], "decommissioned"));
         await HeartbeatUntilAsync(() => _tracker.Next.IsEmpty, "the shutdown answer is delivered");
         Assert.Equal("decommissioned", await _nm.Stopped.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(ContainerExitStatus.Aborted, (await _tracker.CompletedAsync(launch.ContainerId)).ExitStatus);
-        Assert.False(_nm.StartContainers([Launch("true")])[0].Succeeded);
+        Assert.False(_nm.StartContainers([Launch("true").Proto])[0].Succeeded);
     }
 
     [Fact]
@@ -184,6 +229,7 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
     {
         private readonly ConcurrentDictionary<ContainerId, TaskCompletionSource<ContainerStatus>> _completed = new();
         public ConcurrentQueue<HeartbeatAnswer> Next { get; } = new();
+        public MasterKey Key { get; } = MasterKey.Generate(7);
         public List<NodeRegistration> Registrations { get; } = [];
         public List<NodeHeartbeat> Heartbeats { get; } = [];
         public volatile bool Unreachable;
@@ -198,7 +244,7 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
                 throw new IOException("connection refused");
             }
             lock (Registrations) Registrations.Add(registration);
-            return Task.FromResult(new RegistrationAnswer(NodeAction.Normal, ""));
+            return Task.FromResult(new RegistrationAnswer(NodeAction.Normal, "", Key));
         }
 
         public Task<HeartbeatAnswer> HeartbeatAsync(NodeHeartbeat heartbeat, CancellationToken cancellationToken)

@@ -1,6 +1,10 @@
 using Bridge.Yarn.NodeManager.Containers;
+using Bridge.Yarn.Protocol;
+using Bridge.Yarn.Protocol.Conversion;
+using Bridge.Yarn.Protocol.Security;
 using Bridge.Yarn.ResourceManager.Nodes;
 using Bridge.Yarn.ResourceManager.Records;
+using Bridge.Yarn.V1;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -38,10 +42,19 @@ public sealed record NodeManagerOptions
 }
 
 /// <summary>The answer to one container of a <c>startContainers</c> or <c>stopContainers</c> call.</summary>
-/// <param name="ContainerId">The container.</param>
+/// <param name="ContainerId">The container; null when a start request's token does not name one (it does not parse).</param>
 /// <param name="Succeeded">True when the container was accepted (or the stop was sent).</param>
 /// <param name="Message">Why not, in Hadoop's words; empty on success.</param>
-public readonly record struct ContainerRequestOutcome(ContainerId ContainerId, bool Succeeded, string Message);
+/// <param name="ExceptionClass">The Hadoop exception class a failure maps to (for SerializedExceptionProto.class_name), empty on success.</param>
+public readonly record struct ContainerRequestOutcome(ContainerId? ContainerId, bool Succeeded, string Message, string ExceptionClass = "")
+{
+    /// <summary>Hadoop's exception for a refused start or stop.</summary>
+    public const string YarnException = "org.apache.hadoop.yarn.exceptions.YarnException";
+    /// <summary>Hadoop's exception for a forged or altered token.</summary>
+    public const string InvalidToken = "org.apache.hadoop.security.token.SecretManager$InvalidToken";
+    /// <summary>Hadoop's exception for a container this node cannot take (wrong node, expired token).</summary>
+    public const string InvalidContainer = "org.apache.hadoop.yarn.exceptions.InvalidContainerException";
+}
 
 /// <summary>
 /// Bridge's YARN NodeManager: registers with the ResourceManager, heartbeats every container's status (and at once
@@ -65,6 +78,7 @@ public sealed partial class NodeManagerService : IAsyncDisposable
     private readonly TaskCompletionSource<string> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
+    private MasterKey? _containerKey;
     private bool _shuttingDown;
 
     /// <summary>A NodeManager that reaches its ResourceManager through <paramref name="tracker"/> and runs containers with <paramref name="runner"/>.</summary>
@@ -98,34 +112,76 @@ public sealed partial class NodeManagerService : IAsyncDisposable
     public void Start() => _loop = Task.Run(RunAsync);
 
     /// <summary>
-    /// <c>startContainers</c>: accepts each container not already known and starts localising and running it.
-    /// Refuses every container while the NodeManager is not registered or is shutting down (Hadoop: "Rejecting new
-    /// containers as NodeManager has not yet connected with ResourceManager").
+    /// <c>startContainers</c>: for each request, checks its container token (signed with the key the ResourceManager
+    /// gave at registration, for this node, not expired) and its launch context, then accepts the container if it is
+    /// not already known and starts localising and running it. Refuses every container while the NodeManager is not
+    /// registered or is shutting down (Hadoop: "Rejecting new containers as NodeManager has not yet connected with
+    /// ResourceManager").
     /// </summary>
-    /// <returns>One outcome per launch, in order.</returns>
-    public IReadOnlyList<ContainerRequestOutcome> StartContainers(IReadOnlyList<ContainerLaunch> launches)
+    /// <returns>One outcome per request, in order.</returns>
+    public IReadOnlyList<ContainerRequestOutcome> StartContainers(IReadOnlyList<StartContainerRequestProto> requests)
     {
-        var outcomes = new List<ContainerRequestOutcome>(launches.Count);
-        foreach (var launch in launches)
+        var outcomes = new List<ContainerRequestOutcome>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
         {
-            lock (_gate)
+            var request = requests[i];
+            MasterKey? key;
+            lock (_gate) key = _containerKey;
+            if (key is null || !_registered.Task.IsCompleted || _shuttingDown)
             {
-                if (!_registered.Task.IsCompleted || _shuttingDown)
-                {
-                    outcomes.Add(new(launch.ContainerId, false, _shuttingDown
-                        ? "Rejecting new containers as NodeManager is shutting down"
-                        : "Rejecting new containers as NodeManager has not yet connected with ResourceManager"));
-                    continue;
-                }
-                var accepted = _table.Start(launch.ContainerId, launch.Resource, _options.Time.GetUtcNow());
-                outcomes.Add(new(launch.ContainerId, accepted.Accepted, accepted.Message));
-                if (!accepted.Accepted) continue;
-                var handle = _runner.Start(launch, OnRunning);
-                _running[launch.ContainerId] = handle;
-                _watchers.Add(WatchAsync(handle));
+                outcomes.Add(new(TokenContainer(request), false, _shuttingDown
+                    ? "Rejecting new containers as NodeManager is shutting down"
+                    : "Rejecting new containers as NodeManager has not yet connected with ResourceManager", ContainerRequestOutcome.YarnException));
+                continue;
             }
+            var problem = ContainerTokens.Verify(key, request.ContainerToken, _options.NodeId, _options.Time.GetUtcNow(), out var granted, out var why);
+            if (problem != TokenProblem.None)
+            {
+                outcomes.Add(new(TokenContainer(request), false, why,
+                    problem is TokenProblem.BadPassword or TokenProblem.UnknownKey ? ContainerRequestOutcome.InvalidToken : ContainerRequestOutcome.InvalidContainer));
+                continue;
+            }
+            ContainerLaunch launch;
+            try
+            {
+                launch = new ContainerLaunch(granted!.ContainerId, granted.Resource, granted.AppSubmitter,
+                    request.ContainerLaunchContext.ToRecord($"start_container_request[{i}].container_launch_context"));
+            }
+            catch (InvalidMessageException e)
+            {
+                outcomes.Add(new(granted!.ContainerId, false, e.Message, ContainerRequestOutcome.YarnException));
+                continue;
+            }
+            outcomes.Add(Start(launch));
         }
         return outcomes;
+    }
+
+    private ContainerRequestOutcome Start(ContainerLaunch launch)
+    {
+        lock (_gate)
+        {
+            var accepted = _table.Start(launch.ContainerId, launch.Resource, _options.Time.GetUtcNow());
+            if (!accepted.Accepted) return new(launch.ContainerId, false, accepted.Message, ContainerRequestOutcome.YarnException);
+            var handle = _runner.Start(launch, OnRunning);
+            _running[launch.ContainerId] = handle;
+            _watchers.Add(WatchAsync(handle));
+            return new(launch.ContainerId, true, "");
+        }
+    }
+
+    private static ContainerId? TokenContainer(StartContainerRequestProto request)
+    {
+        try
+        {
+            return request.ContainerToken is { Identifier.IsEmpty: false } token
+                ? ContainerTokenIdentifierProto.Parser.ParseFrom(token.Identifier).ContainerId.ToRecord("container_id")
+                : null;
+        }
+        catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException or InvalidMessageException)
+        {
+            return null;
+        }
     }
 
     /// <summary><c>stopContainers</c>: kills each container (SIGTERM, <see cref="NodeManagerOptions.KillGrace"/>, SIGKILL).</summary>
@@ -142,7 +198,7 @@ public sealed partial class NodeManagerService : IAsyncDisposable
             {
                 if (_table.Find(id) is null)
                 {
-                    outcomes.Add(new(id, false, $"Container {id} is not handled by this NodeManager"));
+                    outcomes.Add(new(id, false, $"Container {id} is not handled by this NodeManager", ContainerRequestOutcome.YarnException));
                     continue;
                 }
                 _table.RequestStop(id, by);
@@ -275,6 +331,7 @@ public sealed partial class NodeManagerService : IAsyncDisposable
                     _stopped.TrySetResult($"The ResourceManager refused the registration: {answer.Diagnostics}");
                     throw new OperationCanceledException(answer.Diagnostics);
                 }
+                lock (_gate) _containerKey = answer.ContainerTokenKey ?? _containerKey;
                 LogRegistered(_logger, _options.NodeId, _options.Capability.ToString());
                 _registered.TrySetResult();
                 return;
@@ -304,14 +361,18 @@ public sealed partial class NodeManagerService : IAsyncDisposable
             LogUnreachable(_logger, e.Message);
             return null;
         }
-        lock (_gate) _table.Delivered(report);
+        lock (_gate)
+        {
+            _table.Delivered(report);
+            _containerKey = answer.ContainerTokenKey ?? _containerKey;
+        }
         if (answer.Action == NodeAction.Normal)
         {
             if (answer.ContainersToCleanup.Count > 0) StopContainers(answer.ContainersToCleanup, StopRequester.ResourceManager);
             foreach (var app in answer.ApplicationsToCleanup) CleanupApplication(app);
             if (answer.ContainersToLaunch.Count > 0)
                 foreach (var refused in StartContainers(answer.ContainersToLaunch).Where(o => !o.Succeeded))
-                    LogLaunchRefused(_logger, refused.ContainerId, refused.Message);
+                    LogLaunchRefused(_logger, refused.ContainerId?.ToString() ?? "(unnamed)", refused.Message);
         }
         return answer;
     }
@@ -339,5 +400,5 @@ public sealed partial class NodeManagerService : IAsyncDisposable
     private static partial void LogLaunchFailed(ILogger logger, ContainerId containerId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Container {ContainerId} sent by the ResourceManager was refused: {Reason}")]
-    private static partial void LogLaunchRefused(ILogger logger, ContainerId containerId, string reason);
+    private static partial void LogLaunchRefused(ILogger logger, string containerId, string reason);
 }
