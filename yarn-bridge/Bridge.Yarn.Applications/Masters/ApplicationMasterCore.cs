@@ -99,7 +99,12 @@ public abstract class ApplicationMasterCore<TWork> : IApplicationMaster where TW
         RequireRegistered();
         var d = Begin();
         Headroom = heartbeat.Headroom;
-        foreach (var status in heartbeat.Completed) Ended(status, ContainerOutcomes.Of(status.ExitStatus), now);
+        // Every completed container leaves the running set before any is handled, so a finish decided while
+        // handling one does not release the others that ended in the same answer.
+        var ended = heartbeat.Completed.Where(s => _running.ContainsKey(s.ContainerId))
+            .Select(s => (Status: s, Entry: Take(s.ContainerId))).ToList();
+        foreach (var (status, (work, container)) in ended)
+            if (Finish is null) OnContainerEnded(work, container, status, ContainerOutcomes.Of(status.ExitStatus), now);
         foreach (var container in heartbeat.Allocated) Allocated(container, d, now);
         if (Finish is null) OnHeartbeat(now);
         return End();
@@ -113,7 +118,9 @@ public abstract class ApplicationMasterCore<TWork> : IApplicationMaster where TW
         if (_running.ContainsKey(containerId))
         {
             d.Releases.Add(containerId);
-            Ended(new ContainerStatus(containerId, ContainerState.Complete, ContainerExitStatus.Invalid, $"Container launch failed: {diagnostics}"), ContainerOutcome.Failed, now);
+            var (work, container) = Take(containerId);
+            var status = new ContainerStatus(containerId, ContainerState.Complete, ContainerExitStatus.Invalid, $"Container launch failed: {diagnostics}");
+            if (Finish is null) OnContainerEnded(work, container, status, ContainerOutcome.Failed, now);
         }
         return End();
     }
@@ -181,13 +188,12 @@ public abstract class ApplicationMasterCore<TWork> : IApplicationMaster where TW
         if (Finish is null) SurplusReleased++;
     }
 
-    private void Ended(ContainerStatus status, ContainerOutcome outcome, DateTimeOffset now)
+    // Completions of containers not running (released: surplus, failed launches, a kill; or a previous
+    // attempt's) say nothing about the master's work and are ignored by the callers.
+    private (TWork Work, Container Container) Take(ContainerId id)
     {
-        // Completions of containers we released (surplus, failed launches, a kill) or never had (a previous
-        // attempt's) say nothing about our work.
-        if (!_running.Remove(status.ContainerId, out var entry)) return;
-        if (Finish is not null) return;
-        OnContainerEnded(entry.Work, entry.Container, status, outcome, now);
+        _running.Remove(id, out var entry);
+        return entry;
     }
 
     private void RequireRegistered()
