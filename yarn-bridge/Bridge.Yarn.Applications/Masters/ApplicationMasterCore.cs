@@ -155,9 +155,6 @@ public abstract class ApplicationMasterCore<TWork> : IApplicationMaster where TW
     /// <summary>Asks for a container for <paramref name="work"/>.</summary>
     protected void Request(TWork work, ContainerAsk ask) => _asks.Add(work, ask);
 
-    /// <summary>Whether <paramref name="work"/> is waiting for a container.</summary>
-    protected bool IsRequested(TWork work) => _asks.Contains(work);
-
     /// <summary>Raises progress to <paramref name="progress"/> (clamped to 0..1; never lowered).</summary>
     protected void ReportProgress(float progress) => _progress = Math.Max(_progress, Math.Clamp(progress, 0f, 1f));
 
