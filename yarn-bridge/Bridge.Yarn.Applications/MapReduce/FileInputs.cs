@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Bridge.Yarn.Applications.MapReduce;
 
 /// <summary>A byte range of one input file (Hadoop's <c>FileSplit</c>): bytes [<see cref="Start"/>, <see cref="Start"/> + <see cref="Length"/>).</summary>
@@ -7,6 +9,7 @@ namespace Bridge.Yarn.Applications.MapReduce;
 public sealed record FileSplit(string Path, long Start, long Length)
 {
     /// <summary>One past the last byte: <see cref="Start"/> + <see cref="Length"/>.</summary>
+    [JsonIgnore]
     public long End => Start + Length;
 }
 

@@ -45,6 +45,34 @@ public static class TraceAnalyticsJob
         return true;
     }
 
+    /// <summary>
+    /// Submits the job for an ApplicationMaster to run: plans it (<see cref="TryPlan"/>: row ranges, output set
+    /// up) and writes the plan as <c>job.json</c> in <paramref name="jobDirectory"/> (<see cref="MapReduceJobFile"/>).
+    /// </summary>
+    /// <param name="options">The job's parameters.</param>
+    /// <param name="jobDirectory">Where <c>job.json</c> goes (created when missing; keep it apart from the output).</param>
+    /// <param name="settings">Container sizes and attempt limits (default Hadoop's).</param>
+    /// <param name="job">The job written.</param>
+    /// <param name="error">Why not, as <see cref="TryPlan"/> says.</param>
+    /// <exception cref="InvalidDataException">The input is not the batch-task table.</exception>
+    public static bool TryPrepare(TraceAnalyticsJobOptions options, string jobDirectory, MapReduceSettings? settings, out MapReduceJob? job, out string? error)
+    {
+        job = null;
+        if (!TryPlan(options, out var plan, out error)) return false;
+        job = new MapReduceJob
+        {
+            Application = MapReduceJob.TraceAnalyticsApplication,
+            Input = Path.GetFullPath(options.Input),
+            Output = Path.GetFullPath(options.Output),
+            IntermediateDirectory = plan!.IntermediateDirectory,
+            Reduces = options.Reduces,
+            Ranges = plan.Ranges,
+            Settings = settings ?? new MapReduceSettings(),
+        };
+        MapReduceJobFile.Write(jobDirectory, job);
+        return true;
+    }
+
     /// <summary>Runs a planned job in this process: maps, reduces, then the commit with <c>_summary.tsv</c>.</summary>
     public static TraceAnalyticsJobResult Run(TraceAnalyticsPlan plan)
     {

@@ -27,9 +27,20 @@ public static class TraceAnalyticsSummary
             yield return $"skipped_{reason}\t{count.ToString(CultureInfo.InvariantCulture)}";
     }
 
-    /// <summary>Writes <paramref name="summary"/> to <paramref name="path"/>.</summary>
-    public static void Write(string path, BatchTaskSummary summary) =>
-        File.WriteAllLines(path, Lines(summary));
+    /// <summary>Writes <paramref name="summary"/> to <paramref name="path"/>, through a temporary file and a rename, so a reader (the job commit) never sees half of one.</summary>
+    public static void Write(string path, BatchTaskSummary summary)
+    {
+        string temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            File.WriteAllLines(temporary, Lines(summary));
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
 
     /// <summary>Reads a summary file back.</summary>
     /// <exception cref="InvalidDataException">A line is not <c>name TAB count</c> with a known name, or rows_read ≠ rows_used + Σ skipped.</exception>

@@ -45,6 +45,34 @@ public static class WordCountJob
         return true;
     }
 
+    /// <summary>
+    /// Submits the job for an ApplicationMaster to run: plans it (<see cref="TryPlan"/>: the input listed and
+    /// split, the output set up) and writes the plan as <c>job.json</c> in <paramref name="jobDirectory"/>
+    /// (<see cref="MapReduceJobFile"/>), which the master and every task container read.
+    /// </summary>
+    /// <param name="options">The job's parameters.</param>
+    /// <param name="jobDirectory">Where <c>job.json</c> goes (created when missing; keep it apart from the output).</param>
+    /// <param name="settings">Container sizes and attempt limits (default Hadoop's).</param>
+    /// <param name="job">The job written.</param>
+    /// <param name="error">Why not, as <see cref="TryPlan"/> says.</param>
+    public static bool TryPrepare(WordCountJobOptions options, string jobDirectory, MapReduceSettings? settings, out MapReduceJob? job, out string? error)
+    {
+        job = null;
+        if (!TryPlan(options, out var plan, out error)) return false;
+        job = new MapReduceJob
+        {
+            Application = MapReduceJob.WordCountApplication,
+            Input = Path.GetFullPath(options.Input),
+            Output = Path.GetFullPath(options.Output),
+            IntermediateDirectory = plan!.IntermediateDirectory,
+            Reduces = options.Reduces,
+            Splits = plan.Splits,
+            Settings = settings ?? new MapReduceSettings(),
+        };
+        MapReduceJobFile.Write(jobDirectory, job);
+        return true;
+    }
+
     /// <summary>Runs a planned job in this process, maps then reduces then the commit.</summary>
     public static WordCountJobResult Run(WordCountPlan plan)
     {
