@@ -11,6 +11,9 @@ public enum StopRequester
     ResourceManager,
     /// <summary>The NodeManager itself, because it is shutting down: exit status -100 (ABORTED).</summary>
     NodeManager,
+    /// <summary>The kernel: the container's placeholder task was killed (revoked or preempted by the allocator, or
+    /// killed by the operator): exit status -102 (PREEMPTED).</summary>
+    Kernel,
 }
 
 /// <summary>A container's life on this NodeManager (a subset of Hadoop's NM-side <c>ContainerState</c>).</summary>
@@ -145,6 +148,8 @@ public sealed class ContainerTable
                 $"Container killed by the ApplicationMaster.\nContainer killed on request. Exit code is {processExitCode}"),
             (_, StopRequester.ResourceManager, _) => (ContainerExitStatus.KilledByResourceManager,
                 $"Container Killed by ResourceManager\nContainer killed on request. Exit code is {processExitCode}"),
+            (_, StopRequester.Kernel, _) => (ContainerExitStatus.Preempted,
+                $"Container preempted: its kernel placeholder task was killed.\nContainer killed on request. Exit code is {processExitCode}"),
             (_, StopRequester.NodeManager, _) => (ContainerExitStatus.Aborted,
                 $"Container killed because the NodeManager is shutting down. Exit code is {processExitCode}"),
             _ when processExitCode == 0 => (ContainerExitStatus.Success, ""),
