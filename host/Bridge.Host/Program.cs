@@ -19,5 +19,6 @@ var root = new RootCommand("Bridge: one shared pool of machines for YARN jobs, s
     HealthCommand.Create(),
     VersionCommand.Create(),
     BenchCommand.Create(),
+    YarnCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
