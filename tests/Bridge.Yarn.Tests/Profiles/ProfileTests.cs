@@ -101,3 +101,40 @@ public class ProfileTests
         Assert.Equal("executorCommand.value is empty", (options with { ExecutorCommand = new Kernel.V1.CommandInfo() }).Validate());
     }
 }
+
+public class ProfileConfigurationTests
+{
+    private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Config(params (string Name, (string Key, string Value)[] Figures)[] profiles) =>
+        profiles.ToDictionary(p => p.Name, p => (IReadOnlyDictionary<string, string>)p.Figures.ToDictionary(f => f.Key, f => f.Value));
+
+    [Fact]
+    public void TryFromConfiguration_ReadsMyriadsShape()
+    {
+        Assert.True(NodeManagerProfiles.TryFromConfiguration(
+            Config(("zero", [("cpu", "0"), ("mem", "0")]), ("gpu-box", [("cpu", "16"), ("mem", "65536")])), out var profiles, out _));
+
+        Assert.Equal(new NodeManagerProfile("gpu-box", 16, 65536), profiles["gpu-box"]);
+        Assert.True(profiles["zero"].IsZero);
+        Assert.Equal(2, profiles.All.Count);
+    }
+
+    [Theory]
+    [InlineData("two", "2048", "profiles.p.cpu='two' is not a whole number")]
+    [InlineData("2", "2.5", "profiles.p.mem='2.5' is not a whole number")]
+    [InlineData("0", "2048", "profile 'p': cpu=0, mem=2048: both must be 0 (a zero profile, fine-grained scaling) or both positive")]
+    [InlineData("99999999999", "1", "profiles.p.cpu=99999999999 is too large")]
+    public void TryFromConfiguration_BadFigure_IsNamed(string cpu, string mem, string expected)
+    {
+        Assert.False(NodeManagerProfiles.TryFromConfiguration(Config(("p", [("cpu", cpu), ("mem", mem)])), out _, out var error));
+        Assert.Equal(expected, error);
+    }
+
+    [Fact]
+    public void TryFromConfiguration_MissingOrUnknownKey_IsNamed()
+    {
+        Assert.False(NodeManagerProfiles.TryFromConfiguration(Config(("p", [("cpu", "2")])), out _, out var missing));
+        Assert.Equal("profiles.p.mem is missing", missing);
+        Assert.False(NodeManagerProfiles.TryFromConfiguration(Config(("p", [("cpu", "2"), ("mem", "1"), ("disk", "5")])), out _, out var unknown));
+        Assert.Equal("profiles.p.disk is not a profile setting (cpu, mem)", unknown);
+    }
+}

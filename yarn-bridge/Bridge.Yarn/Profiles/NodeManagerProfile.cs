@@ -70,6 +70,52 @@ public sealed class NodeManagerProfiles
     public static NodeManagerProfiles Create(params NodeManagerProfile[] profiles) =>
         TryCreate(profiles, out var created, out var error) ? created : throw new ArgumentException(error, nameof(profiles));
 
+    /// <summary>
+    /// Profiles from a configuration in Myriad's shape, <c>profiles: {small: {cpu: "2", mem: "2048"}, …}</c> (the
+    /// figures as text, as Myriad's <c>Map&lt;String, Map&lt;String, String&gt;&gt;</c> holds them; memory in MB).
+    /// </summary>
+    /// <returns>False with the first problem, naming it (<c>profiles.small.cpu='two' is not a whole number</c>, a missing
+    /// figure, an unknown key, an invalid profile).</returns>
+    public static bool TryFromConfiguration(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> configuration,
+        [NotNullWhen(true)] out NodeManagerProfiles? created, [NotNullWhen(false)] out string? error)
+    {
+        created = null;
+        var profiles = new List<NodeManagerProfile>();
+        foreach (var (name, figures) in configuration.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (figures.Keys.FirstOrDefault(k => k is not ("cpu" or "mem")) is { } unknown)
+            {
+                error = $"profiles.{name}.{unknown} is not a profile setting (cpu, mem)";
+                return false;
+            }
+            if (!TryFigure(figures, name, "cpu", out var cpu, out error) || !TryFigure(figures, name, "mem", out var mem, out error)) return false;
+            if (cpu > int.MaxValue)
+            {
+                error = $"profiles.{name}.cpu={cpu} is too large";
+                return false;
+            }
+            profiles.Add(new NodeManagerProfile(name, (int)cpu, mem));
+        }
+        return TryCreate(profiles, out created, out error);
+    }
+
+    private static bool TryFigure(IReadOnlyDictionary<string, string> figures, string profile, string key, out long value, [NotNullWhen(false)] out string? error)
+    {
+        value = 0;
+        if (!figures.TryGetValue(key, out var text))
+        {
+            error = $"profiles.{profile}.{key} is missing";
+            return false;
+        }
+        if (!long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out value))
+        {
+            error = $"profiles.{profile}.{key}='{text}' is not a whole number";
+            return false;
+        }
+        error = null;
+        return true;
+    }
+
     /// <summary>Exactly <paramref name="profiles"/>, or why not (the first invalid profile, or none given).</summary>
     public static bool TryCreate(IEnumerable<NodeManagerProfile> profiles, [NotNullWhen(true)] out NodeManagerProfiles? created, [NotNullWhen(false)] out string? error)
     {
