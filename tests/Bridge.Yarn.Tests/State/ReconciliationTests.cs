@@ -84,6 +84,27 @@ public class ReconciliationTests
     }
 
     [Fact]
+    public void SubscribedUnderANewFrameworkId_TreatsEveryLaunchedTaskAsLost()
+    {
+        var h = new BridgeHarness();
+        h.Subscribe("fw-old");
+        var fine = h.StartNodeManager("zero", 1);
+        var gone = h.StartNodeManager("small", 2);
+        h.FlexDown("small", 1);
+        h.Submit();
+        Assert.Single(Assert.Single(h.Offers(h.OfferOn(1, "cpus:1;mem:1024")).Launches).Tasks);
+
+        var d = h.Subscribe("fw-new");
+
+        Assert.Equal("fw-new", h.Bridge.FrameworkId);
+        Assert.Empty(h.Bridge.Placeholders);
+        Assert.Null(h.Bridge.NodeManager(fine.TaskId));
+        Assert.Null(h.Bridge.NodeManager(gone.TaskId));
+        Assert.Equal("zero", Assert.Single(h.Bridge.InState(NodeManagerTaskState.Pending)).Profile.Name); // relaunched; the flexed-down one is not
+        Assert.True(d.WantOffers);
+    }
+
+    [Fact]
     public void Restore_AfterAnInput_IsRefused()
     {
         var h = new BridgeHarness();

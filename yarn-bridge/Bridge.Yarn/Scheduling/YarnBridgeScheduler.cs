@@ -64,12 +64,21 @@ public sealed partial class YarnBridgeScheduler
     /// The framework (re)subscribed with <paramref name="frameworkId"/>: asks the master for every task of the framework
     /// (implicit reconciliation; tasks it reports that the core does not know are killed in <see cref="OnStatus"/>, known
     /// ones adopted), flexes up <see cref="YarnBridgeOptions.InitialInstances"/> on a first start with no NodeManagers,
-    /// and says whether offers are wanted.
+    /// and says whether offers are wanted. A framework id other than the one restored means the master forgot the old
+    /// framework and its tasks: every launched NodeManager is treated as lost (relaunched unless flexed down).
     /// </summary>
     public void Subscribed(string frameworkId, DateTimeOffset now, Decisions decisions)
     {
         if (FrameworkId != frameworkId)
         {
+            // A new id for a framework that had one: the master tore the old one down (its failover timeout passed) and
+            // killed its tasks. Every launched task is gone: NodeManagers are relaunched (unless flexed down).
+            if (FrameworkId is { } old)
+            {
+                var lost = new TaskStatus { State = TaskState.TaskLost, Message = $"framework {old} was replaced by {frameworkId}" };
+                foreach (var nm in _nodeManagers.Values.Where(t => t.IsLaunched).ToList()) NodeManagerEnded(nm, lost, now, decisions);
+                _placeholders.Clear();
+            }
             FrameworkId = frameworkId;
             decisions.Changed = true;
         }
