@@ -93,12 +93,24 @@ public sealed partial class ResourceManagerCore
             : [];
 
     /// <summary>Every NodeManager ever registered, in id order.</summary>
-    public IReadOnlyList<NodeReport> Nodes() => _nodes.Values.OrderBy(n => n.Id.ToString(), StringComparer.Ordinal).Select(n =>
+    public IReadOnlyList<NodeReport> Nodes() => _nodes.Values.OrderBy(n => n.Id.ToString(), StringComparer.Ordinal).Select(Report).ToList();
+
+    /// <summary>One NodeManager, or null when it never registered.</summary>
+    public NodeReport? Node(NodeId id) => _nodes.TryGetValue(id, out var node) ? Report(node) : null;
+
+    /// <summary>The live containers on a NodeManager, in id order, each with whether it is an AM's (empty when unknown or not active).</summary>
+    public IReadOnlyList<(Container Container, bool IsAm)> Containers(NodeId id) =>
+        _scheduler.ContainersOn(id).Select(c => _scheduler.FindContainer(c)!.Value)
+            .OrderBy(c => c.Container.Id.ApplicationAttemptId.ApplicationId).ThenBy(c => c.Container.Id.ApplicationAttemptId.AttemptId)
+            .ThenBy(c => c.Container.Id.SequenceNumber).ToList();
+
+    private NodeReport Report(RmNode n)
     {
+        // The scheduler's capacity is the live one (fine-grained scaling may shrink it as containers complete).
         var usage = _scheduler.NodeUsage(n.Id);
-        return new NodeReport(n.Id, n.Rack, n.State, n.HttpAddress, n.LastHeartbeat, n.Capability,
+        return new NodeReport(n.Id, n.Rack, n.State, n.HttpAddress, n.LastHeartbeat, usage?.Total ?? n.Capability,
             usage?.Allocated ?? Resource.None, usage?.Containers ?? 0);
-    }).ToList();
+    }
 
     /// <summary>Cluster metrics; O(applications + nodes).</summary>
     public ClusterMetrics Metrics()

@@ -87,6 +87,20 @@ public sealed partial class ResourceManagerCore
     }
 
     /// <summary>
+    /// Fine-grained scaling: while <paramref name="follows"/> is true, a container completing on the node (reported by
+    /// its NodeManager, released, killed, preempted) takes its resource out of the node's capacity before anything
+    /// else can be allocated there, so the node only runs what <see cref="UpdateNodeCapacity"/> explicitly made room
+    /// for. Off by default; nothing else changes.
+    /// </summary>
+    /// <returns><see cref="RmStatusCode.UnknownNode"/> when the node is not RUNNING or DECOMMISSIONING.</returns>
+    public RmStatus SetCapacityFollowsContainers(NodeId id, bool follows)
+    {
+        if (!_nodes.TryGetValue(id, out var node) || !node.IsActive) return RmStatus.Fail(RmStatusCode.UnknownNode, $"node {id} is not registered");
+        _scheduler.SetCapacityFollowsContainers(id, follows);
+        return RmStatus.Ok;
+    }
+
+    /// <summary>
     /// Starts a graceful decommission: the node gets no new containers and becomes DECOMMISSIONED when its containers
     /// have ended (seen at its next heartbeat) or when <paramref name="timeout"/> (default: DecommissioningTimeout) passes.
     /// </summary>

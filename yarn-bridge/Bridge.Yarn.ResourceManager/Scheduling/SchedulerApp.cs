@@ -91,5 +91,8 @@ internal sealed class SchedulerNode(NodeId id, string rack, Resource total)
     /// <summary>Free resources; negative in a component when capacity shrank under running containers.</summary>
     public Resource Available => Total - Allocated;
     public bool Decommissioning { get; set; }
+
+    /// <summary>Fine-grained scaling: a completed container's resource leaves <see cref="Total"/> with it.</summary>
+    public bool CapacityFollowsContainers { get; set; }
     public Dictionary<ContainerId, LiveContainer> Containers { get; } = [];
 }

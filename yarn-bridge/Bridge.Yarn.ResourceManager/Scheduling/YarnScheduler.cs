@@ -89,6 +89,19 @@ public sealed partial class YarnScheduler
         return true;
     }
 
+    /// <summary>
+    /// Fine-grained scaling: while <paramref name="follows"/> is true, a container that completes on the node takes its
+    /// resource out of the node's capacity (at least 0 per component) instead of freeing it, so the node only ever
+    /// has room that was given to it explicitly (by <see cref="UpdateNodeCapacity"/>). Off by default.
+    /// </summary>
+    /// <returns>False when the node is unknown.</returns>
+    public bool SetCapacityFollowsContainers(NodeId id, bool follows)
+    {
+        if (!_nodes.TryGetValue(id, out var node)) return false;
+        node.CapacityFollowsContainers = follows;
+        return true;
+    }
+
     /// <summary>Removes a node, completing its containers with <paramref name="exitStatus"/> and <paramref name="diagnostics"/>.</summary>
     /// <returns>The containers completed (empty when the node is unknown).</returns>
     public IReadOnlyList<CompletedContainer> RemoveNode(NodeId id, int exitStatus, string diagnostics)
@@ -287,6 +300,12 @@ public sealed partial class YarnScheduler
         {
             node.Containers.Remove(id);
             node.Allocated -= c.Resource;
+            if (node.CapacityFollowsContainers)
+            {
+                var shrunk = (node.Total - c.Resource).ClampToZero();
+                _total += shrunk - node.Total;
+                node.Total = shrunk;
+            }
         }
         var app = live.App;
         app.Live.Remove(id);
