@@ -84,12 +84,10 @@ internal static class YarnCommand
                 NodeManager = new NodeManagerOptions
                 {
                     NodeId = spec.NodeId,
-                    HttpPort = spec.HttpPort,
-                    Capability = new Resource(spec.MemoryMb, spec.VCores),
-                    Rack = spec.Rack,
-                    HeartbeatInterval = TimeSpan.FromMilliseconds(spec.HeartbeatIntervalMs),
+                    HttpPort = spec.Ports.WebappHttp,
+                    Capability = spec.Capability,
                 },
-                ResourceManager = new Uri(spec.ResourceManager),
+                ResourceManager = spec.ResourceManagerUri,
                 WorkDir = Path.Combine(sandbox, "nodemanager"),
                 LoggerFactory = logging,
             }, cancellationToken), logging.CreateLogger("nodemanager-executor"));

@@ -1,3 +1,4 @@
+using Bridge.Yarn.Protocol.Launching;
 using System.Text;
 using System.Text.Json;
 using Bridge.Yarn.Api;

@@ -1,3 +1,4 @@
+using Bridge.Yarn.Protocol.Launching;
 using Bridge.Kernel.Scheduler;
 using Bridge.Kernel.V1;
 using Bridge.Rpc;
@@ -12,7 +13,7 @@ namespace Bridge.Yarn.NodeManager.Hosting;
 
 /// <summary>
 /// The YARN bridge's custom executor (Myriad's NM executor): its first task runs a NodeManager (the task's data is a
-/// <see cref="NodeManagerTaskSpec"/>), reported TASK_RUNNING once the NodeManager has registered with the
+/// <see cref="NodeManagerLaunch"/>), reported TASK_RUNNING once the NodeManager has registered with the
 /// ResourceManager; further tasks are placeholders (<c>yarn_CONTAINER-ID</c>), one per YARN container that fine-grained
 /// scaling placed on this node, so the kernel accounts every container. A placeholder is TASK_RUNNING at once and
 /// TASK_FINISHED when its container completes (even if the container completed before the placeholder arrived); a
@@ -23,7 +24,7 @@ namespace Bridge.Yarn.NodeManager.Hosting;
 /// </summary>
 /// <param name="start">Starts the NodeManager a spec describes (in production, <see cref="NodeManagerServer.StartAsync"/>).</param>
 /// <param name="logger">Where the executor logs.</param>
-public sealed partial class NodeManagerExecutor(Func<NodeManagerTaskSpec, Task<INodeManagerHandle>> start, ILogger? logger = null) : Executor
+public sealed partial class NodeManagerExecutor(Func<NodeManagerLaunch, Task<INodeManagerHandle>> start, ILogger? logger = null) : Executor
 {
     /// <summary>How many completed containers without a placeholder (yet) are remembered.</summary>
     public const int RememberedCompletions = 10_000;
@@ -47,7 +48,7 @@ public sealed partial class NodeManagerExecutor(Func<NodeManagerTaskSpec, Task<I
     public override async Task LaunchAsync(ExecutorDriver driver, TaskInfo task)
     {
         _driver = driver;
-        if (NodeManagerTaskSpec.PlaceholderContainer(task.TaskId.Value) is { } container)
+        if (PlaceholderTaskIds.TryParse(task.TaskId.Value, out var container))
         {
             await LaunchPlaceholderAsync(driver, task.TaskId, container);
             return;
@@ -61,14 +62,9 @@ public sealed partial class NodeManagerExecutor(Func<NodeManagerTaskSpec, Task<I
             }
             _nodeManagerTask = task.TaskId;
         }
-        NodeManagerTaskSpec spec;
-        try
+        if (!NodeManagerLaunch.TryParse(task.Data.Span, out var spec, out var invalid))
         {
-            spec = NodeManagerTaskSpec.Parse(task.Data.Span);
-        }
-        catch (FormatException e)
-        {
-            await EndNodeManagerAsync(driver, TaskState.TaskFailed, e.Message);
+            await EndNodeManagerAsync(driver, TaskState.TaskFailed, invalid);
             return;
         }
         INodeManagerHandle nm;
@@ -86,7 +82,7 @@ public sealed partial class NodeManagerExecutor(Func<NodeManagerTaskSpec, Task<I
         _ = FollowAsync(driver, nm, spec);
     }
 
-    private async Task FollowAsync(ExecutorDriver driver, INodeManagerHandle nm, NodeManagerTaskSpec spec)
+    private async Task FollowAsync(ExecutorDriver driver, INodeManagerHandle nm, NodeManagerLaunch spec)
     {
         var registered = await Task.WhenAny(nm.Registered, nm.Stopped);
         if (registered == nm.Registered && !nm.Stopped.IsCompleted)
@@ -146,7 +142,7 @@ public sealed partial class NodeManagerExecutor(Func<NodeManagerTaskSpec, Task<I
     /// <inheritdoc />
     public override async Task KillAsync(ExecutorDriver driver, TaskID taskId, KillPolicy? policy)
     {
-        if (NodeManagerTaskSpec.PlaceholderContainer(taskId.Value) is { } container)
+        if (PlaceholderTaskIds.TryParse(taskId.Value, out var container))
         {
             INodeManagerHandle? nm;
             lock (_gate)

@@ -1,3 +1,4 @@
+using Bridge.Yarn.Protocol.Launching;
 using System.Text;
 using Bridge.Kernel.Protocol;
 using Bridge.Kernel.V1;

@@ -1,3 +1,4 @@
+using Bridge.Yarn.Protocol.Launching;
 using System.Globalization;
 using Bridge.Yarn.Constraints;
 using Bridge.Yarn.Profiles;
@@ -17,26 +18,6 @@ public enum NodeManagerTaskState
     Active,
     /// <summary>Flexed down: decommissioning in YARN, or killed and waiting for its last status.</summary>
     Killable,
-}
-
-/// <summary>
-/// The four ports a NodeManager listens on, taken from its offer (Myriad's <c>NMPorts</c>): RPC (the NodeManager's
-/// id is <c>host:rpc</c>), localizer, web and shuffle, in that order from the offer's lowest free ports.
-/// </summary>
-/// <param name="Rpc"><c>yarn.nodemanager.address</c>'s port.</param>
-/// <param name="Localizer"><c>yarn.nodemanager.localizer.address</c>'s port.</param>
-/// <param name="WebappHttp"><c>yarn.nodemanager.webapp.address</c>'s port.</param>
-/// <param name="Shuffle"><c>mapreduce.shuffle.port</c>.</param>
-public readonly record struct NodeManagerPorts(int Rpc, int Localizer, int WebappHttp, int Shuffle)
-{
-    /// <summary>The ports in Myriad's order: rpc, localizer, web, shuffle.</summary>
-    public IReadOnlyList<int> All => [Rpc, Localizer, WebappHttp, Shuffle];
-
-    /// <summary>Builds from four ports in Myriad's order.</summary>
-    /// <exception cref="ArgumentException">Not exactly four.</exception>
-    public static NodeManagerPorts Of(IReadOnlyList<int> ports) => ports.Count == 4
-        ? new NodeManagerPorts(ports[0], ports[1], ports[2], ports[3])
-        : throw new ArgumentException($"a NodeManager needs 4 ports, not {ports.Count}", nameof(ports));
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Bridge.Yarn.Protocol.Launching;
 using Bridge.Yarn.ResourceManager.Records;
 
 namespace Bridge.Yarn.NodeManagers;
@@ -21,9 +22,6 @@ public enum PlaceholderState
 /// </summary>
 public sealed class Placeholder
 {
-    /// <summary>Task ids are the container id behind this prefix (Myriad's <c>YARN_CONTAINER_TASK_ID_PREFIX</c>).</summary>
-    public const string TaskIdPrefix = "yarn_";
-
     internal Placeholder(ContainerId containerId, string nodeManagerTaskId, string agentId, string hostname, Resource resource, DateTimeOffset now)
     {
         ContainerId = containerId;
@@ -35,7 +33,7 @@ public sealed class Placeholder
     }
 
     /// <summary>The kernel task id: <c>yarn_{containerId}</c>.</summary>
-    public string TaskId => TaskIdFor(ContainerId);
+    public string TaskId => PlaceholderTaskIds.For(ContainerId);
 
     /// <summary>The YARN container it stands for.</summary>
     public ContainerId ContainerId { get; }
@@ -57,14 +55,4 @@ public sealed class Placeholder
 
     /// <summary>When it entered <see cref="State"/>.</summary>
     public DateTimeOffset Since { get; internal set; }
-
-    /// <summary>The placeholder task id of container <paramref name="id"/>.</summary>
-    public static string TaskIdFor(ContainerId id) => TaskIdPrefix + id;
-
-    /// <summary>True when <paramref name="taskId"/> is a placeholder's (<c>yarn_container_…</c>); gives the container id.</summary>
-    public static bool TryParseTaskId(string taskId, out ContainerId containerId)
-    {
-        containerId = default;
-        return taskId.StartsWith(TaskIdPrefix, StringComparison.Ordinal) && ContainerId.TryParse(taskId[TaskIdPrefix.Length..], out containerId);
-    }
 }

@@ -1,3 +1,4 @@
+using Bridge.Yarn.Protocol.Launching;
 using System.Globalization;
 using Bridge.Kernel;
 using Bridge.Yarn.NodeManagers;

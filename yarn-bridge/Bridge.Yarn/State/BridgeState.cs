@@ -1,3 +1,4 @@
+using Bridge.Yarn.Protocol.Launching;
 using Bridge.Yarn.NodeManagers;
 using Bridge.Yarn.ResourceManager.Records;
 

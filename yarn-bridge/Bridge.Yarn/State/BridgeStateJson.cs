@@ -1,3 +1,4 @@
+using Bridge.Yarn.Protocol.Launching;
 using System.Globalization;
 using System.Text.Json;
 using Bridge.Yarn.NodeManagers;

@@ -1,10 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
-using Bridge.Yarn.NodeManagers;
 using Bridge.Yarn.ResourceManager.Records;
 
-namespace Bridge.Yarn.Launching;
+namespace Bridge.Yarn.Protocol.Launching;
 
 /// <summary>
 /// What the executor needs to start a NodeManager, carried as UTF-8 JSON in the NodeManager task's <c>data</c> (Myriad
@@ -22,6 +21,12 @@ namespace Bridge.Yarn.Launching;
 /// <param name="ResourceManager">The ResourceManager's resource-tracker address, <c>host:port</c> (<c>yarn.resourcemanager.resource-tracker.address</c>).</param>
 public sealed record NodeManagerLaunch(string TaskId, string Profile, string Hostname, Resource Capability, NodeManagerPorts Ports, string ResourceManager)
 {
+    /// <summary>The node's id, <c>hostname:rpc</c>.</summary>
+    public NodeId NodeId => new(Hostname, Ports.Rpc);
+
+    /// <summary>The ResourceManager's gRPC endpoint: <see cref="ResourceManager"/> as an <c>http://</c> URI.</summary>
+    public Uri ResourceManagerUri => new($"http://{ResourceManager}");
+
     /// <summary>The JSON above, UTF-8.</summary>
     public byte[] ToJson()
     {
@@ -49,7 +54,8 @@ public sealed record NodeManagerLaunch(string TaskId, string Profile, string Hos
     }
 
     /// <summary>Reads the JSON above (the executor's side).</summary>
-    /// <returns>False with the field at fault: not JSON, a missing or mistyped field.</returns>
+    /// <returns>False with the field at fault: not JSON, a missing or mistyped field, an empty host name, a negative
+    /// capability, a port outside 1–65535, a ResourceManager address that is not <c>host:port</c>.</returns>
     public static bool TryParse(ReadOnlySpan<byte> json, [NotNullWhen(true)] out NodeManagerLaunch? launch, [NotNullWhen(false)] out string? error)
     {
         launch = null;
@@ -66,11 +72,16 @@ public sealed record NodeManagerLaunch(string TaskId, string Profile, string Hos
                 new Resource(Get(capability, "memoryMb", JsonValueKind.Number).GetInt64(), Get(capability, "vCores", JsonValueKind.Number).GetInt32()),
                 new NodeManagerPorts(Port(ports, "rpc"), Port(ports, "localizer"), Port(ports, "webappHttp"), Port(ports, "shuffle")),
                 Get(root, "resourceManager", JsonValueKind.String).GetString()!);
+            if (string.IsNullOrWhiteSpace(launch.Hostname)) throw new FormatException("'hostname' is empty");
+            if (launch.Capability.MemoryMb < 0 || launch.Capability.VCores < 0) throw new FormatException($"'capability' {launch.Capability} is negative");
+            if (!Uri.TryCreate($"http://{launch.ResourceManager}", UriKind.Absolute, out var rm) || rm.Port <= 0 || rm.AbsolutePath != "/")
+                throw new FormatException($"'resourceManager' '{launch.ResourceManager}' is not host:port");
             error = null;
             return true;
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
+            launch = null;
             error = $"NodeManager launch data: {e.Message}";
             return false;
         }
@@ -92,4 +103,44 @@ public sealed record NodeManagerLaunch(string TaskId, string Profile, string Hos
 
     /// <inheritdoc />
     public override string ToString() => Encoding.UTF8.GetString(ToJson());
+}
+
+/// <summary>
+/// The four ports a NodeManager listens on, taken from its offer (Myriad's <c>NMPorts</c>): RPC (the NodeManager's
+/// id is <c>host:rpc</c>), localizer, web and shuffle, in that order from the offer's lowest free ports.
+/// </summary>
+/// <param name="Rpc"><c>yarn.nodemanager.address</c>'s port.</param>
+/// <param name="Localizer"><c>yarn.nodemanager.localizer.address</c>'s port.</param>
+/// <param name="WebappHttp"><c>yarn.nodemanager.webapp.address</c>'s port.</param>
+/// <param name="Shuffle"><c>mapreduce.shuffle.port</c>.</param>
+public readonly record struct NodeManagerPorts(int Rpc, int Localizer, int WebappHttp, int Shuffle)
+{
+    /// <summary>The ports in Myriad's order: rpc, localizer, web, shuffle.</summary>
+    public IReadOnlyList<int> All => [Rpc, Localizer, WebappHttp, Shuffle];
+
+    /// <summary>Builds from four ports in Myriad's order.</summary>
+    /// <exception cref="ArgumentException">Not exactly four.</exception>
+    public static NodeManagerPorts Of(IReadOnlyList<int> ports) => ports.Count == 4
+        ? new NodeManagerPorts(ports[0], ports[1], ports[2], ports[3])
+        : throw new ArgumentException($"a NodeManager needs 4 ports, not {ports.Count}", nameof(ports));
+}
+
+/// <summary>
+/// The kernel task ids of the bridge's placeholder tasks, one per YARN container on a fine-grained-scaling NodeManager:
+/// <c>yarn_{containerId}</c>, as Myriad named them. The framework makes them; the NodeManager's executor reads them.
+/// </summary>
+public static class PlaceholderTaskIds
+{
+    /// <summary>The prefix: <c>yarn_</c>.</summary>
+    public const string Prefix = "yarn_";
+
+    /// <summary>The placeholder task id of <paramref name="container"/>.</summary>
+    public static string For(ContainerId container) => Prefix + container;
+
+    /// <summary>True when <paramref name="taskId"/> is a placeholder's (<c>yarn_container_…</c>); gives the container id.</summary>
+    public static bool TryParse(string taskId, out ContainerId container)
+    {
+        container = default;
+        return taskId.StartsWith(Prefix, StringComparison.Ordinal) && ContainerId.TryParse(taskId[Prefix.Length..], out container);
+    }
 }
