@@ -103,6 +103,28 @@ public class OfferMatchingTests
     }
 
     [Fact]
+    public void AgentsOnOneAddress_EachGetANodeManager_RegisteredUnderTheAgentUrlsHost()
+    {
+        // bridge up: three agents named agent-N on 127.0.0.1. YARN knows each NodeManager by the address its
+        // ApplicationMasters can dial; one-per-host still goes by the agent's host name.
+        var h = new BridgeHarness();
+        var ids = h.Bridge.FlexUp(h.Bridge.Options.Profiles["small"], 2, null, h.Now, new());
+        var first = h.OfferOn(1);
+        first.Url = "http://127.0.0.1:40001";
+        var second = h.OfferOn(2, "cpus:8;mem:16384;ports:[32000-32009]");
+        second.Url = "http://127.0.0.1:40002";
+
+        var launched = Assert.Single(Assert.Single(h.Offers(first).Launches).Tasks);
+        Assert.Single(Assert.Single(h.Offers(second).Launches).Tasks);
+
+        Assert.True(NodeManagerLaunch.TryParse(launched.Data.Span, out var launch, out _));
+        Assert.Equal(("127.0.0.1", "h1"), (launch.Hostname, h.Bridge.NodeManager(ids[0])!.Hostname));
+        Assert.Equal(new NodeId("127.0.0.1", 31000), h.Bridge.NodeManager(ids[0])!.NodeId);
+        Assert.Equal(new NodeId("127.0.0.1", 32000), h.Bridge.NodeManager(ids[1])!.NodeId);
+        Assert.Equal(new NodeId("h3", 31000), new BridgeHarness().StartNodeManager("small", 3).NodeId); // no URL: the host name
+    }
+
+    [Fact]
     public void OneOffer_LaunchesOneNodeManager_EvenWhenTwoWouldFit()
     {
         var h = new BridgeHarness();

@@ -118,7 +118,7 @@ public class ReconciliationTests
     public void StateJson_RoundTrips_AndABadFieldIsNamed()
     {
         var record = new NodeManagerRecord("nm.zero.1", "zero", 0, 0, "hostname LIKE h.*", NodeManagerTaskState.Killable,
-            BridgeHarness.T0, "h1", "a1", "rack:r1", new NodeManagerPorts(1, 2, 3, 4), [1, 2, 3], true, BridgeHarness.T0.AddHours(1), false);
+            BridgeHarness.T0, "h1", "a1", "rack:r1", new NodeManagerPorts(1, 2, 3, 4), [1, 2, 3], true, BridgeHarness.T0.AddHours(1), false, "10.0.0.5");
         var placeholder = new PlaceholderRecord(ContainerId.Parse("container_1700000000000_0001_01_000002"), "nm.zero.1", "a1", "h1",
             new Resource(2048, 2), PlaceholderState.Killing, BridgeHarness.T0);
         var state = new BridgeState("fw", [record, record with { TaskId = "nm.small.2", Ports = null, Executor = null, DecommissionDeadline = null, Constraint = null }], [placeholder]);
@@ -130,6 +130,11 @@ public class ReconciliationTests
         Assert.Equal(state.NodeManagers.Select(n => n with { Executor = null }), read.NodeManagers.Select(n => n with { Executor = null }));
         Assert.Equal([1, 2, 3], read.NodeManagers[0].Executor);
         Assert.Null(read.NodeManagers[1].Executor);
+        Assert.Equal("10.0.0.5", read.NodeManagers[0].NodeHost);
+
+        // A file written before nodeHost existed reads as null (the host name).
+        var old = System.Text.Encoding.UTF8.GetString(BridgeStateJson.Write(state)).Replace("\"nodeHost\":\"10.0.0.5\",", "");
+        Assert.Null(BridgeStateJson.Read(System.Text.Encoding.UTF8.GetBytes(old)).NodeManagers[0].NodeHost);
 
         var bad = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(BridgeStateJson.Write(state)).Replace("\"KILLABLE\"", "\"DOOMED\""));
         var e = Assert.Throws<FormatException>(() => BridgeStateJson.Read(bad));

@@ -55,6 +55,11 @@ public sealed class NodeManagerTask
     /// <summary>The agent's host name, once launched.</summary>
     public string? Hostname { get; internal set; }
 
+    /// <summary>The host YARN knows it by, once launched: the host of the agent's URL (what ApplicationMasters dial to
+    /// start containers), or the agent's host name when the offer carries no URL. One machine's agents may share it
+    /// (<c>bridge up</c> runs them all on 127.0.0.1), so one-NodeManager-per-host looks at <see cref="Hostname"/>.</summary>
+    public string? NodeHost { get; internal set; }
+
     /// <summary>The agent, once launched.</summary>
     public string? AgentId { get; internal set; }
 
@@ -83,8 +88,8 @@ public sealed class NodeManagerTask
     /// <summary>Autoscaling: since when its NodeManager has had no containers, or null while it has some.</summary>
     public DateTimeOffset? IdleSince { get; internal set; }
 
-    /// <summary>Its id in YARN, <c>host:rpcPort</c>, once launched.</summary>
-    public NodeId? NodeId => Hostname is { } host && Ports is { } ports ? new NodeId(host, ports.Rpc) : null;
+    /// <summary>Its id in YARN, <c>nodeHost:rpcPort</c>, once launched.</summary>
+    public NodeId? NodeId => (NodeHost ?? Hostname) is { } host && Ports is { } ports ? new NodeId(host, ports.Rpc) : null;
 
     /// <summary>The id of the executor that hosts it and its placeholder tasks: <c>nm-executor.{taskId}</c>.</summary>
     public string ExecutorId => ExecutorIdFor(TaskId);

@@ -60,9 +60,11 @@ public sealed partial class YarnBridgeScheduler
                 continue;
             }
             var agentId = offer.AgentId.Value;
-            var launch = new NodeManagerLaunch(nm.TaskId, nm.Profile.Name, offer.Hostname, nm.Profile.Capability, taken.Ports, _options.ResourceManagerAddress);
+            var nodeHost = NodeHostOf(offer);
+            var launch = new NodeManagerLaunch(nm.TaskId, nm.Profile.Name, nodeHost, nm.Profile.Capability, taken.Ports, _options.ResourceManagerAddress);
             var task = BridgeTasks.NodeManager(nm, agentId, taken, launch, _options.ExecutorCommand, FrameworkId, _options.KillGracePeriod);
             nm.Hostname = offer.Hostname;
+            nm.NodeHost = nodeHost;
             nm.AgentId = agentId;
             nm.Attributes = attributes;
             nm.Ports = taken.Ports;
@@ -76,6 +78,10 @@ public sealed partial class YarnBridgeScheduler
         }
         return null;
     }
+
+    /// <summary>The host a NodeManager on <paramref name="offer"/>'s agent registers under: its URL's host, else its host name.</summary>
+    internal static string NodeHostOf(Offer offer) =>
+        Uri.TryCreate(offer.Url, UriKind.Absolute, out var url) && url.Host.Length > 0 ? url.Host : offer.Hostname;
 
     /// <summary>True when a NodeManager holds <paramref name="hostname"/> (launched, not yet ended), compared
     /// case-insensitively as Myriad's <c>isUniqueHostname</c>.</summary>

@@ -16,7 +16,7 @@ public sealed partial class YarnBridgeScheduler
         NodeManagers.Select(t => new NodeManagerRecord(
             t.TaskId, t.Profile.Name, t.Profile.Cpus, t.Profile.MemoryMb, t.Constraint?.ToString(), t.State, t.Since,
             t.Hostname, t.AgentId, t.Attributes.ToString(), t.Ports, t.Executor?.ToByteArray(),
-            t.Running, t.DecommissionDeadline, t.KillSent)).ToList(),
+            t.Running, t.DecommissionDeadline, t.KillSent, t.NodeHost)).ToList(),
         Placeholders.Select(p => new PlaceholderRecord(p.ContainerId, p.NodeManagerTaskId, p.AgentId, p.Hostname, p.Resource, p.State, p.Since)).ToList());
 
     /// <summary>
@@ -61,6 +61,7 @@ public sealed partial class YarnBridgeScheduler
         {
             State = r.State,
             Hostname = r.Hostname,
+            NodeHost = r.NodeHost,
             AgentId = r.AgentId,
             Attributes = attributes,
             Ports = r.Ports,

@@ -21,10 +21,11 @@ namespace Bridge.Yarn.State;
 /// <param name="Running">True once TASK_RUNNING was seen.</param>
 /// <param name="DecommissionDeadline">When a flexdown stops it at the latest, or null.</param>
 /// <param name="KillSent">True once its kill went out.</param>
+/// <param name="NodeHost">The host YARN knows it by, once launched (null: its <paramref name="Hostname"/>).</param>
 public sealed record NodeManagerRecord(
     string TaskId, string Profile, int Cpus, long MemoryMb, string? Constraint, NodeManagerTaskState State, DateTimeOffset Since,
     string? Hostname, string? AgentId, string Attributes, NodeManagerPorts? Ports, byte[]? Executor,
-    bool Running, DateTimeOffset? DecommissionDeadline, bool KillSent);
+    bool Running, DateTimeOffset? DecommissionDeadline, bool KillSent, string? NodeHost = null);
 
 /// <summary>A placeholder task as saved.</summary>
 /// <param name="ContainerId">Its container.</param>

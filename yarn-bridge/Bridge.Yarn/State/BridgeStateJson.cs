@@ -9,12 +9,14 @@ namespace Bridge.Yarn.State;
 /// <summary>
 /// <see cref="BridgeState"/> as UTF-8 JSON, for the shell's store:
 /// <code>{"frameworkId":"…","nodeManagers":[{"taskId":"nm.zero.…","profile":"zero","cpus":0,"memoryMb":0,
-///   "constraint":null,"state":"ACTIVE","since":"2024-…Z","hostname":"h1","agentId":"…","attributes":"rack:r1",
+///   "constraint":null,"state":"ACTIVE","since":"2024-…Z","hostname":"h1","nodeHost":"10.0.0.5","agentId":"…",
+///   "attributes":"rack:r1",
 ///   "ports":{"rpc":31000,"localizer":31001,"webappHttp":31002,"shuffle":31003},"executor":"base64…","running":true,
 ///   "decommissionDeadline":null,"killSent":false}],
 ///  "placeholders":[{"containerId":"container_…","nodeManagerTaskId":"nm.zero.…","agentId":"…","hostname":"h1",
 ///   "memoryMb":1024,"vCores":1,"state":"RUNNING","since":"…"}]}</code>
-/// States are upper-case names; times ISO 8601 with offset; absent values null.
+/// States are upper-case names; times ISO 8601 with offset; absent values null. A file without <c>nodeHost</c> (written
+/// before it existed) reads as null: the host name.
 /// </summary>
 public static class BridgeStateJson
 {
@@ -48,6 +50,7 @@ public static class BridgeStateJson
         w.WriteString("state", n.State.ToString().ToUpperInvariant());
         w.WriteString("since", n.Since);
         w.WriteString("hostname", n.Hostname);
+        w.WriteString("nodeHost", n.NodeHost);
         w.WriteString("agentId", n.AgentId);
         w.WriteString("attributes", n.Attributes);
         if (n.Ports is { } ports)
@@ -115,7 +118,8 @@ public static class BridgeStateJson
             f["attributes"].String(),
             ports.IsNull ? null : new NodeManagerPorts(ports["rpc"].Int(), ports["localizer"].Int(), ports["webappHttp"].Int(), ports["shuffle"].Int()),
             f["executor"].IsNull ? null : f["executor"].Bytes(),
-            f["running"].Bool(), f["decommissionDeadline"].IsNull ? null : f["decommissionDeadline"].Time(), f["killSent"].Bool());
+            f["running"].Bool(), f["decommissionDeadline"].IsNull ? null : f["decommissionDeadline"].Time(), f["killSent"].Bool(),
+            f.Has("nodeHost") ? f["nodeHost"].StringOrNull() : null);
     }
 
     private static PlaceholderRecord ReadPlaceholder(Field f) => new(
@@ -130,6 +134,7 @@ public static class BridgeStateJson
             ? new Field(v, $"{Path}.{name}") : throw new FormatException($"{Path}.{name} is missing");
 
         public bool IsNull => Value.ValueKind == JsonValueKind.Null;
+        public bool Has(string name) => Value.ValueKind == JsonValueKind.Object && Value.TryGetProperty(name, out _);
         public FormatException Bad(string what) => new($"{Path} {what}");
         public string String() => Value.ValueKind == JsonValueKind.String ? Value.GetString()! : throw Bad("is not a string");
         public string? StringOrNull() => IsNull ? null : String();
