@@ -93,6 +93,23 @@ public sealed partial class EmbeddedResourceManager : IAsyncDisposable
         return (status, allocated);
     });
 
+    /// <summary>
+    /// Fine-grained scaling's capacity change (the YARN bridge calls it when a kernel offer arrives for the node): switches
+    /// the node to capacity-follows-containers (<see cref="ResourceManagerCore.SetCapacityFollowsContainers"/>: a container
+    /// that completes takes its resource out of the capacity, so freed room is not reused without a new offer), sets the
+    /// capacity and allocates against it at once; AM containers placed go to the NodeManager with its next heartbeat.
+    /// </summary>
+    /// <returns>The status (UnknownNode, InvalidRequest for a negative capacity) and the containers allocated on it.</returns>
+    public Task<(RmStatus Status, IReadOnlyList<Allocation> Allocated)> ScaleNodeAsync(NodeId node, Resource capability) => _loop.Run(() =>
+    {
+        var follows = _core.SetCapacityFollowsContainers(node, true);
+        if (!follows.IsOk) return (follows, (IReadOnlyList<Allocation>)[]);
+        var now = _clock.GetUtcNow();
+        var (status, allocated) = _core.UpdateNodeCapacity(node, capability, now);
+        QueueAmLaunches(allocated, now);
+        return (status, allocated);
+    });
+
     /// <summary>Starts a NodeManager's graceful decommission (see <see cref="ResourceManagerCore.DecommissionNode"/>).</summary>
     public Task<RmStatus> DecommissionNodeAsync(NodeId node, TimeSpan? timeout = null) =>
         _loop.Run(() => _core.DecommissionNode(node, _clock.GetUtcNow(), timeout));
