@@ -5,9 +5,11 @@ namespace Bridge.Host;
 /// <summary>The CLI's logs: one line per event on stderr, level from <c>BRIDGE_LOG_LEVEL</c> (default: Warning).</summary>
 internal static class Logging
 {
-    public static ILoggerFactory Create() => LoggerFactory.Create(builder =>
+    /// <summary>The logs at <c>BRIDGE_LOG_LEVEL</c>, else <paramref name="fallback"/> (daemons whose stderr is a sandbox
+    /// file, such as executors, log at Information).</summary>
+    public static ILoggerFactory Create(LogLevel fallback = LogLevel.Warning) => LoggerFactory.Create(builder =>
     {
-        builder.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("BRIDGE_LOG_LEVEL"), true, out var level) ? level : LogLevel.Warning);
+        builder.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("BRIDGE_LOG_LEVEL"), true, out var level) ? level : fallback);
         builder.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

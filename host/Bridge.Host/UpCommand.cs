@@ -16,7 +16,8 @@ namespace Bridge.Host;
 /// <summary>
 /// <c>bridge up</c>: the whole system on this machine in one process, the way mesos-local did: a
 /// master on 127.0.0.1, the embedded Kafka broker (127.0.0.1:9092), the schema registry over it
-/// (127.0.0.1:8081), and N agents sharing the machine's resources, each with its own hostname
+/// (127.0.0.1:8081), the event bus, the services and jobs schedulers, the YARN ResourceManager (127.0.0.1:8088) with the
+/// bridge (127.0.0.1:8192) and one fine-grained NodeManager per agent, and N agents sharing the machine's resources, each with its own hostname
 /// (<c>agent-1</c>, <c>agent-2</c>, ...) so per-host placement behaves as on a real cluster. Tasks are
 /// real processes; Ctrl-C kills them and stops.
 /// </summary>
@@ -42,7 +43,9 @@ internal static class UpCommand
         var busBackends = new Option<int>("--bus-backends") { Description = "Back-end nodes of the event bus.", DefaultValueFactory = _ => 3 };
         var servicesPort = ServicesCommand.PortOption("--services-port");
         var jobsPort = JobsCommand.PortOption("--jobs-port");
-        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir, offerTimeout, brokerPort, registryPort, busPort, busBackends, servicesPort, jobsPort };
+        var yarnRmPort = new Option<int>("--yarn-rm-port") { Description = "The embedded YARN ResourceManager's port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => EnvironmentInt("BRIDGE_YARN_RM_PORT", 8088) };
+        var yarnPort = new Option<int>("--yarn-port") { Description = "The YARN bridge's REST port on 127.0.0.1 (Myriad's /api; 0 picks a free one).", DefaultValueFactory = _ => EnvironmentInt("BRIDGE_YARN_PORT", 8192) };
+        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir, offerTimeout, brokerPort, registryPort, busPort, busBackends, servicesPort, jobsPort, yarnRmPort, yarnPort };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var count = parse.GetValue(agents);
@@ -115,6 +118,11 @@ internal static class UpCommand
                 var jobsOptions = new JobsOptions { Master = master.Address, WorkDirectory = Path.Combine(root, "jobs"), LoggerFactory = logs };
                 if (await JobsCommand.StartAsync(jobsOptions, parse.GetValue(jobsPort), "bridge up", cancellationToken) is not { } startedJobs) return 1;
                 await using var jobs = startedJobs;
+                // YARN: the embedded ResourceManager and the bridge, with one fine-grained (zero-profile) NodeManager per agent.
+                // One machine's cores split among agents are fractions: 8 vcores per cpu lets YARN count them in whole vcores.
+                if (await YarnUp.StartAsync(master.Address, Path.Combine(root, "yarn"), parse.GetValue(yarnRmPort), parse.GetValue(yarnPort), "yarn",
+                        new Dictionary<string, int> { ["zero"] = count }, UpVCoresPerCpu, logs, "bridge up", cancellationToken) is not { } startedYarn) return 1;
+                await using var yarn = startedYarn;
                 // Declared after the schedulers, so stopped before them: the last events still go out.
                 await using var serviceEvents = UpBus.PublishServiceEvents(services.Framework, bus.Api.Address, schemaRegistry.Address, logs);
                 await using var jobEvents = UpBus.PublishJobEvents(jobs.Framework, bus.Api.Address, schemaRegistry.Address, logs);
@@ -130,7 +138,8 @@ internal static class UpCommand
                 Console.WriteLine($"           bridge.services bridge.jobs  (the schedulers' events on the bus: ./bridge events tail --topic bridge.services)");
                 Console.WriteLine($"  services {services.Address.ToString().TrimEnd('/')}  (services scheduler, Marathon's /v2 REST API; ./bridge app deploy examples/services/web.json)");
                 Console.WriteLine($"  jobs     {jobs.Address.ToString().TrimEnd('/')}  (jobs scheduler, Chronos' /v1/scheduler REST API; ./bridge job add examples/jobs/hourly.json)");
-                Console.WriteLine("  not yet here: YARN bridge (see README)");
+                Console.WriteLine($"  yarn     {yarn.ResourceManager.Address.ToString().TrimEnd('/')}  (embedded ResourceManager: YARN protocols over gRPC, /ws/v1/cluster; ./bridge yarn submit wordcount --input /usr/share/common-licenses --output /tmp/wc)");
+                Console.WriteLine($"  bridge   {yarn.Bridge.Address.ToString().TrimEnd('/')}  (YARN bridge, Myriad's /api: {count} fine-grained NodeManager(s), role yarn; ./bridge yarn status)");
                 Console.WriteLine("Press Ctrl-C to stop.");
                 await Shutdown.WaitAsync(cancellationToken);
                 Console.WriteLine("stopping: killing tasks");
@@ -143,6 +152,9 @@ internal static class UpCommand
         });
         return command;
     }
+
+    /// <summary>YARN vcores per kernel cpu in <c>bridge up</c> (Hadoop's pcores-vcores-multiplier).</summary>
+    internal const double UpVCoresPerCpu = 8;
 
     internal static int EnvironmentInt(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out var value) ? value : fallback;

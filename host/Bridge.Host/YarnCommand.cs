@@ -17,10 +17,11 @@ internal static class YarnCommand
 {
     public static Command Create()
     {
-        var yarn = new Command("yarn", "The YARN bridge's processes: ApplicationMasters, task containers, the NodeManager executor.");
+        var yarn = new Command("yarn", "YARN on the pool: the ResourceManager with the bridge, flexup/flexdown/status, submitting applications, and the processes the bridge starts.");
         yarn.Subcommands.Add(Am());
         yarn.Subcommands.Add(TaskCommand());
         yarn.Subcommands.Add(NodeManagerExecutor());
+        foreach (var command in YarnClusterCommands.Create()) yarn.Subcommands.Add(command);
         return yarn;
     }
 
@@ -78,7 +79,7 @@ internal static class YarnCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var sandbox = Environment.GetEnvironmentVariable("BRIDGE_SANDBOX") ?? Directory.GetCurrentDirectory();
-            using var logging = Logging.Create();
+            using var logging = Logging.Create(Microsoft.Extensions.Logging.LogLevel.Information);
             var executor = new NodeManagerExecutor(async spec => await NodeManagerServer.StartAsync(new NodeManagerServerOptions
             {
                 NodeManager = new NodeManagerOptions

@@ -19,6 +19,10 @@ internal static class TaskValidation
         var taskId = new TaskId(task.TaskId!.Value);
         if (framework.Tasks.TryGetValue(taskId, out var existing) && !existing.IsTerminal || framework.Unreachable.ContainsKey(taskId))
             return Invalid($"task_id '{taskId}' is already in use by a task of this framework");
+        // Ended, but its terminal update is not acknowledged yet: its agent still holds it and would take a new launch
+        // under the same id for a duplicate delivery of the old one.
+        if (existing is not null)
+            return Invalid($"task_id '{taskId}' belongs to a task whose end ({TaskStates.Name(existing.State)}) is not acknowledged yet; reuse it after the acknowledgement");
         if (task.AgentId is { Value.Length: > 0 } a && a.Value != agent.Value)
             return Invalid($"agent_id '{a.Value}' is not the offer's agent '{agent}'");
         if ((task.Command is null) == (task.Executor is null))

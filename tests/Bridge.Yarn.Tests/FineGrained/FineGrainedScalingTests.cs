@@ -118,6 +118,54 @@ public class FineGrainedScalingTests
     }
 
     [Fact]
+    public void VCoresPerCpu_TurnsAFractionOfACpuIntoWholeVcores_AndEachPlaceholderTakesItsShare()
+    {
+        // A 2-core machine split into three agents offers 0.666 cpus each: at 1 vcore per cpu YARN would get nothing.
+        var h = new BridgeHarness(configure: o => o with { VCoresPerCpu = 4 });
+        var nm = h.StartNodeManager("zero", 1);
+        var node = nm.NodeId!.Value;
+        h.Submit();
+        h.Offers(h.OfferOn(1, "cpus:0.25;mem:1024"));
+        var attempt = h.StartAm(Assert.Single(h.AmAllocations).Container);
+        h.Allocate(attempt, 0, [Ask(3)]);
+
+        var d = h.Offers(h.OfferOn(1, "cpus:0.6;mem:8192"));
+
+        // 0.6 cpus are 2 whole vcores: two of the three containers fit, each backed by 0.25 cpus.
+        var tasks = Assert.Single(d.Launches).Tasks;
+        Assert.Equal(2, tasks.Count);
+        Assert.All(tasks, t => Assert.Equal(KernelResources.Parse("cpus:0.25;mem:1024"), ResourcesOf(t)));
+        Assert.Equal(new Resource(3 * 1024, 3), h.Rm.Node(node)!.Capability);
+        Assert.Equal("vcoresPerCpu=0 must be above 0 and at most 1000", (BridgeHarness.Options() with { VCoresPerCpu = 0 }).Validate());
+    }
+
+    [Fact]
+    public void PlaceholderThatEndsBeforeYarnHearsOfItsContainersEnd_IsNotLaunchedAgain()
+    {
+        // The NodeManager's executor sees the container exit and finishes the placeholder; the ResourceManager hears of
+        // it only with the next NodeManager heartbeat. An offer in between must not back the container a second time
+        // (a second launch of the same task id would leave the master with a task no update ever ends).
+        var h = Harness("fifo");
+        var nm = h.StartNodeManager("zero", 1);
+        var node = nm.NodeId!.Value;
+        h.Submit();
+        var amTask = Assert.Single(Assert.Single(h.Offers(h.OfferOn(1, "cpus:1;mem:1024")).Launches).Tasks);
+        var am = Assert.Single(h.AmAllocations).Container;
+        h.StartAm(am);
+        h.Status(amTask.TaskId.Value, TaskState.TaskRunning, "a1");
+        h.Status(amTask.TaskId.Value, TaskState.TaskFinished, "a1");
+
+        var d = h.Offers(h.OfferOn(1, "cpus:4;mem:8192"));
+
+        Assert.Empty(d.Launches);
+        Assert.Contains(h.Rm.Containers(node), c => c.Container.Id == am.Id); // YARN still lists it
+        h.Heartbeat(node, Exited(am.Id));
+        h.Tick();
+        Assert.DoesNotContain(h.Bridge.Placeholders, p => p.ContainerId == am.Id);
+        Assert.DoesNotContain(h.Offers(h.OfferOn(1, "cpus:4;mem:8192")).Launches.SelectMany(l => l.Tasks), t => t.TaskId == amTask.TaskId);
+    }
+
+    [Fact]
     public void PlaceholderThatFailsToLaunch_LeavesItsContainerUnbacked_AndTheNextOfferFromTheHostBacksIt()
     {
         var h = Harness("fifo");

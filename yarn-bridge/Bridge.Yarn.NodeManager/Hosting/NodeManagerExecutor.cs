@@ -106,6 +106,7 @@ public sealed partial class NodeManagerExecutor(Func<NodeManagerLaunch, Task<INo
             _placeholders[container] = taskId;
             alreadyDone = _completed.Remove(container, out var s) ? s : null;
         }
+        LogPlaceholder(_logger, taskId.Value, alreadyDone is null ? "running" : "done already");
         await SendAsync(driver, taskId, TaskState.TaskRunning, $"Placeholder of YARN container {container}");
         if (alreadyDone is { } done) await FinishPlaceholderAsync(driver, container, done);
     }
@@ -204,6 +205,7 @@ public sealed partial class NodeManagerExecutor(Func<NodeManagerLaunch, Task<INo
         try
         {
             await driver.SendStatusUpdateAsync(taskId, state, message);
+            LogSent(_logger, taskId.Value, state.ToString());
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
         {
@@ -214,6 +216,12 @@ public sealed partial class NodeManagerExecutor(Func<NodeManagerLaunch, Task<INo
             LogUpdateRefused(_logger, taskId.Value, e.Status.Detail);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Placeholder {TaskId} launched; its container is {Phase}")]
+    private static partial void LogPlaceholder(ILogger logger, string taskId, string phase);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Update {State} of {TaskId} sent")]
+    private static partial void LogSent(ILogger logger, string taskId, string state);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "NodeManager task ended {State}: {Message}")]
     private static partial void LogEnded(ILogger logger, string state, string message);

@@ -21,7 +21,7 @@ public sealed record FrameworkSettings(string MesosMaster, string FrameworkName,
 ///  "nmInstances":{"medium":1},
 ///  "nodemanager":{"jvmMaxMemoryMB":256,"cpus":0.2},
 ///  "executor":{"jvmMaxMemoryMB":128,"cpus":0.1,"command":"…"},
-///  "resourceManagerAddress":"127.0.0.1:8031","decommissionTimeoutSeconds":3600,"killGracePeriodSeconds":30,
+///  "resourceManagerAddress":"127.0.0.1:8031","vcoresPerCpu":1,"decommissionTimeoutSeconds":3600,"killGracePeriodSeconds":30,
 ///  "autoscaling":{"enabled":false,"profile":"medium","minInstances":0,"maxInstances":10,"pendingForSeconds":30,"idleForSeconds":300}}</code>
 /// Profile figures are strings, as Myriad's <c>Map&lt;String, Map&lt;String, String&gt;&gt;</c> writes them; memory in MB.
 /// </summary>
@@ -68,6 +68,7 @@ public static class ConfigJson
             w.WriteString("command", options.ExecutorCommand.Value);
             w.WriteEndObject();
             w.WriteString("resourceManagerAddress", options.ResourceManagerAddress);
+            w.WriteNumber("vcoresPerCpu", options.VCoresPerCpu);
             w.WriteNumber("decommissionTimeoutSeconds", options.DecommissionTimeout.TotalSeconds);
             w.WriteNumber("killGracePeriodSeconds", options.KillGracePeriod.TotalSeconds);
             var a = options.Autoscaling;

@@ -50,7 +50,7 @@ internal static class BridgeTasks
 
     /// <summary>
     /// A placeholder for one YARN container: named after the container, <c>yarn_{containerId}</c>, on the NodeManager's
-    /// own executor (<paramref name="executor"/>, as launched), with <paramref name="resources"/> (the container's vcores as
+    /// own executor (<paramref name="executor"/>, as launched), with <paramref name="resources"/> (the container's vcores in
     /// cpus and MB as mem, cut from the offer) and the container id as UTF-8 data.
     /// </summary>
     public static TaskInfo Placeholder(Placeholder placeholder, ExecutorInfo executor, KernelResources resources)

@@ -16,7 +16,7 @@ public enum PlaceholderState
 
 /// <summary>
 /// A kernel task that stands for one YARN container on a fine-grained NodeManager, launched on the NodeManager's
-/// executor with the container's resources (its vcores as cpus, its MB as mem), so the kernel accounts for every YARN
+/// executor with the container's resources (its vcores as cpus, divided by <see cref="Scheduling.YarnBridgeOptions.VCoresPerCpu"/>, its MB as mem), so the kernel accounts for every YARN
 /// container and DRF sees YARN's true share (Myriad's <c>yarn_</c> tasks). It ends when the container completes, is
 /// released or is preempted. Changed only by <see cref="Scheduling.YarnBridgeScheduler"/>.
 /// </summary>
@@ -47,7 +47,7 @@ public sealed class Placeholder
     /// <summary>The agent's host name.</summary>
     public string Hostname { get; }
 
-    /// <summary>The container's resource (MB, vcores), what the task took from its offer (vcores as cpus).</summary>
+    /// <summary>The container's resource (MB, vcores), what the task took from its offer (vcores as cpus, divided by VCoresPerCpu).</summary>
     public Resource Resource { get; }
 
     /// <summary>Its state.</summary>

@@ -1,3 +1,4 @@
+using Bridge.Kernel;
 using Bridge.Kernel.V1;
 using Bridge.Yarn.Profiles;
 
@@ -46,6 +47,18 @@ public sealed record YarnBridgeOptions
     /// (default: <c>127.0.0.1:8031</c>, YARN's <c>yarn.resourcemanager.resource-tracker.address</c> port).</summary>
     public string ResourceManagerAddress { get; init; } = "127.0.0.1:8031";
 
+    /// <summary>YARN vcores per kernel cpu (Hadoop's <c>yarn.nodemanager.resource.pcores-vcores-multiplier</c>; default 1):
+    /// a fine-grained offer of 0.5 cpus is 2 vcores at 4, and a container of 1 vcore takes 0.25 cpus. A profile's
+    /// NodeManager registers with its cpus times this many vcores. Small machines split into several agents
+    /// (<c>bridge up</c>) need more than 1, since YARN counts whole vcores.</summary>
+    public double VCoresPerCpu { get; init; } = 1;
+
+    /// <summary>The whole vcores <paramref name="cpus"/> kernel cpus make (rounded down).</summary>
+    public int VCoresOf(Scalar cpus) => (int)Math.Floor(cpus.ToDouble() * VCoresPerCpu + 1e-9);
+
+    /// <summary>The kernel cpus <paramref name="vcores"/> vcores take (rounded up to the kernel's thousandth).</summary>
+    public Scalar CpusOf(int vcores) => Scalar.FromMillis((long)Math.Ceiling(vcores * 1000.0 / VCoresPerCpu - 1e-9));
+
     /// <summary>How long a flexed-down NodeManager may take to finish its containers before it is stopped anyway
     /// (default: 3600 s, YARN's <c>graceful-decommission-timeout-secs</c>).</summary>
     public TimeSpan DecommissionTimeout { get; init; } = TimeSpan.FromHours(1);
@@ -70,6 +83,7 @@ public sealed record YarnBridgeOptions
     {
         if (Overhead.Validate() is { } overhead) return overhead;
         if (string.IsNullOrWhiteSpace(ExecutorCommand.Value)) return "executorCommand.value is empty";
+        if (!(VCoresPerCpu > 0 && VCoresPerCpu <= 1000)) return $"vcoresPerCpu={VCoresPerCpu} must be above 0 and at most 1000";
         if (DecommissionTimeout < TimeSpan.Zero) return $"decommissionTimeout={DecommissionTimeout} is negative";
         if (KillGracePeriod < TimeSpan.Zero) return $"killGracePeriod={KillGracePeriod} is negative";
         if (ReconcileInterval <= TimeSpan.Zero) return $"reconcileInterval={ReconcileInterval} must be positive";

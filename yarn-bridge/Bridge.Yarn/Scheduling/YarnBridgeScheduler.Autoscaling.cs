@@ -32,7 +32,7 @@ public sealed partial class YarnBridgeScheduler
             var waiting = mine.Any(t => t.State is NodeManagerTaskState.Pending or NodeManagerTaskState.Staging);
             if (waiting || now - since!.Value < a.PendingFor || mine.Count >= a.MaxInstances) return;
             var needed = profile.IsZero ? 1 : (int)Math.Ceiling(Math.Max(
-                (double)demand.Pending.MemoryMb / profile.MemoryMb, (double)demand.Pending.VCores / profile.Cpus));
+                (double)demand.Pending.MemoryMb / profile.MemoryMb, (double)demand.Pending.VCores / (profile.Cpus * _options.VCoresPerCpu)));
             var n = Math.Clamp(needed, 1, a.MaxInstances - mine.Count);
             AddPending(profile, n, null, now, decisions, $"autoscale: {demand.ContainersPending} container(s) and {demand.AppsPending} app(s) pending for {(now - since.Value).TotalSeconds:0} s");
             _demandSince = now;

@@ -95,6 +95,7 @@ public sealed partial class YarnBridgeScheduler
     private void EndGonePlaceholders(NodeManagerTask nm, YarnNode? node, DateTimeOffset now, Decisions decisions)
     {
         var live = node is { IsActive: true } ? node.Containers.Select(c => c.Id).ToHashSet() : [];
+        foreach (var (c, _) in _endedPlaceholders.Where(e => e.Value == nm.TaskId && !live.Contains(e.Key)).ToList()) _endedPlaceholders.Remove(c);
         foreach (var p in _placeholders.Values.Where(p => p.NodeManagerTaskId == nm.TaskId && p.State != PlaceholderState.Killing && !live.Contains(p.ContainerId)))
         {
             p.State = PlaceholderState.Killing;

@@ -61,7 +61,8 @@ public sealed partial class YarnBridgeScheduler
             }
             var agentId = offer.AgentId.Value;
             var nodeHost = NodeHostOf(offer);
-            var launch = new NodeManagerLaunch(nm.TaskId, nm.Profile.Name, nodeHost, nm.Profile.Capability, taken.Ports, _options.ResourceManagerAddress);
+            var capability = new YarnResource(nm.Profile.MemoryMb, _options.VCoresOf(Scalar.FromUnits(nm.Profile.Cpus)));
+            var launch = new NodeManagerLaunch(nm.TaskId, nm.Profile.Name, nodeHost, capability, taken.Ports, _options.ResourceManagerAddress);
             var task = BridgeTasks.NodeManager(nm, agentId, taken, launch, _options.ExecutorCommand, FrameworkId, _options.KillGracePeriod);
             nm.Hostname = offer.Hostname;
             nm.NodeHost = nodeHost;
@@ -103,10 +104,10 @@ public sealed partial class YarnBridgeScheduler
         if (nm?.NodeId is not { } nodeId || _yarn.Node(nodeId) is not { State: RmNodeState.Running } node) return [];
         var tasks = new List<TaskInfo>();
         var backed = _placeholders.Values.Where(p => p.NodeManagerTaskId == nm.TaskId).Select(p => p.ContainerId).ToHashSet();
-        foreach (var c in node.Containers.Where(c => !backed.Contains(c.Id)))
+        foreach (var c in node.Containers.Where(c => !backed.Contains(c.Id) && !_endedPlaceholders.ContainsKey(c.Id)))
             if (Back(nm, c, offer, left, now) is { } task) tasks.Add(task);
 
-        var offered = new YarnResource((long)Math.Floor(left.Scalar("mem").ToDouble()), (int)Math.Floor(left.Scalar("cpus").ToDouble()));
+        var offered = new YarnResource((long)Math.Floor(left.Scalar("mem").ToDouble()), _options.VCoresOf(left.Scalar("cpus")));
         if (offered.MemoryMb > 0 && offered.VCores > 0)
         {
             var allocated = _yarn.SetCapacity(nodeId, node.Used + offered, now);
@@ -127,8 +128,9 @@ public sealed partial class YarnBridgeScheduler
     /// little left (the container stays unbacked until an offer from its host can carry it).</summary>
     private TaskInfo? Back(NodeManagerTask nm, YarnContainer c, Offer offer, OfferResources left, DateTimeOffset now)
     {
-        if (left.Scalar("cpus") < Scalar.FromUnits(c.Resource.VCores) || left.Scalar("mem") < Scalar.FromUnits(c.Resource.MemoryMb)) return null;
-        var resources = left.TakeScalar("cpus", Scalar.FromUnits(c.Resource.VCores))!.Plus(left.TakeScalar("mem", Scalar.FromUnits(c.Resource.MemoryMb))!);
+        var cpus = _options.CpusOf(c.Resource.VCores);
+        if (left.Scalar("cpus") < cpus || left.Scalar("mem") < Scalar.FromUnits(c.Resource.MemoryMb)) return null;
+        var resources = left.TakeScalar("cpus", cpus)!.Plus(left.TakeScalar("mem", Scalar.FromUnits(c.Resource.MemoryMb))!);
         var placeholder = new Placeholder(c.Id, nm.TaskId, offer.AgentId.Value, offer.Hostname, c.Resource, now);
         _placeholders[placeholder.TaskId] = placeholder;
         return BridgeTasks.Placeholder(placeholder, nm.Executor!, resources);

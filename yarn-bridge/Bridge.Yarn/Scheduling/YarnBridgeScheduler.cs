@@ -2,6 +2,7 @@ using Bridge.Kernel.Protocol;
 using Bridge.Kernel.V1;
 using Bridge.Yarn.Cluster;
 using Bridge.Yarn.NodeManagers;
+using Bridge.Yarn.ResourceManager.Records;
 using TaskStatus = Bridge.Kernel.V1.TaskStatus;
 
 namespace Bridge.Yarn.Scheduling;
@@ -29,6 +30,9 @@ public sealed partial class YarnBridgeScheduler
     private readonly IYarnCluster _yarn;
     private readonly Dictionary<string, NodeManagerTask> _nodeManagers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Placeholder> _placeholders = new(StringComparer.Ordinal);
+    // Containers whose placeholder ended while YARN still lists them (the NodeManager saw the container end before its
+    // next heartbeat told the ResourceManager), by NodeManager task: never backed again, forgotten once YARN drops them.
+    private readonly Dictionary<ContainerId, string> _endedPlaceholders = new();
     private DateTimeOffset _lastReconcile = DateTimeOffset.MinValue;
     private bool _wantsOffers = true;
     private bool _initialFlexDone;
@@ -162,6 +166,7 @@ public sealed partial class YarnBridgeScheduler
         _nodeManagers.Remove(nm.TaskId);
         decisions.Changed = true;
         foreach (var p in _placeholders.Values.Where(p => p.NodeManagerTaskId == nm.TaskId).ToList()) _placeholders.Remove(p.TaskId);
+        foreach (var (c, _) in _endedPlaceholders.Where(e => e.Value == nm.TaskId).ToList()) _endedPlaceholders.Remove(c);
         // Its process is gone: YARN's containers there are too. Decommissioning with no timeout has the ResourceManager
         // end them (ABORTED) at once instead of after the NodeManager liveness expiry.
         if (nm.NodeId is { } node && _yarn.Node(node) is { IsActive: true }) _yarn.Decommission(node, TimeSpan.Zero, now);
@@ -188,6 +193,9 @@ public sealed partial class YarnBridgeScheduler
         }
         if (!TaskStates.IsTerminal(status.State)) return;
         _placeholders.Remove(placeholder.TaskId);
+        // FINISHED and KILLED are the executor's word that the container ended; a placeholder that failed to launch (ERROR,
+        // LOST, ...) leaves its container to be backed by the next offer.
+        if (status.State is TaskState.TaskFinished or TaskState.TaskKilled) _endedPlaceholders[placeholder.ContainerId] = placeholder.NodeManagerTaskId;
         decisions.Changed = true;
         decisions.Event("placeholder_ended", now,
             $"placeholder {placeholder.TaskId} ({placeholder.Resource}) on {placeholder.Hostname} ended: {TaskStates.Name(status.State)}");
