@@ -58,13 +58,15 @@ internal sealed class YarnCluster : IAsyncDisposable
             NodeHeartbeatInterval = TimeSpan.FromMilliseconds(200),
         });
         var cluster = new YarnCluster(workDir, master, rm);
+        // A block of ports apart from other tests' on this machine (NodeManagers bind what their offers give).
+        var ports = 40000 + 1000 * Random.Shared.Next(0, 20);
         try
         {
             for (var i = 1; i <= agents; i++)
             {
                 var agent = await AgentServer.StartAsync(new AgentOptions
                 {
-                    Master = master.Address, Hostname = $"agent-{i}", Resources = Resources.Parse($"{agentResources};ports:[{31000 + 100 * i}-{31099 + 100 * i}]"),
+                    Master = master.Address, Hostname = $"agent-{i}", Resources = Resources.Parse($"{agentResources};ports:[{ports + 100 * i}-{ports + 99 + 100 * i}]"),
                     WorkDir = Path.Combine(workDir, $"agent-{i}"), DefaultKillGracePeriod = TimeSpan.FromSeconds(2),
                 }, new IPEndPoint(IPAddress.Loopback, 0));
                 cluster._agents.Add(agent);
