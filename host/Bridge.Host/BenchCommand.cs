@@ -18,6 +18,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Bus());
         bench.Subcommands.Add(Services());
         bench.Subcommands.Add(YarnRm());
+        bench.Subcommands.Add(YarnFgs());
         return bench;
     }
 
@@ -131,6 +132,23 @@ internal static class BenchCommand
                 return 2;
             }
             await ServicesBenchmark.RunAsync(parse.GetValue(agents), parse.GetValue(instances), Console.Out);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command YarnFgs()
+    {
+        var containers = new Option<int>("--containers") { Description = "Containers (1024 MB, 1 vcore) the distributed shell asks for.", DefaultValueFactory = _ => 200 };
+        var command = new Command("yarn-fgs", "Run a distributed shell on zero-profile NodeManagers (fine-grained scaling) and time each container from the offer behind it to its command running.") { containers };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(containers) < 1)
+            {
+                Console.Error.WriteLine("bridge bench yarn-fgs: --containers must be at least 1");
+                return 2;
+            }
+            await YarnFgsBenchmark.RunAsync(parse.GetValue(containers), YarnCommand.Self(), Console.Out, cancellationToken);
             return 0;
         });
         return command;

@@ -16,8 +16,10 @@ public sealed record AmRunResult(AmFinish Finish, int Heartbeats, int Launched);
 /// <summary>
 /// Runs one of the shipped ApplicationMasters' decision cores (<see cref="IApplicationMaster"/>) against a real
 /// ResourceManager and NodeManagers, as Hadoop's AMRMClientAsync and NMClientAsync do for a hand-written AM: register;
-/// then allocate every <paramref name="interval"/> (at once again while containers keep arriving or completing),
-/// feeding allocated and completed containers to the core and starting the containers it launches, each with its
+/// then allocate every <paramref name="interval"/> (every <see cref="WaitingInterval"/> while asks are outstanding, at
+/// once again while containers keep arriving or completing),
+/// feeding allocated and completed containers to the core and starting the containers it launches (a heartbeat's
+/// launches concurrently), each with its
 /// argv quoted for the NodeManager's <c>bash -c</c>; a start that fails goes back to the core; finally unregister
 /// with the core's final status.
 /// </summary>
@@ -28,6 +30,10 @@ public sealed record AmRunResult(AmFinish Finish, int Heartbeats, int Launched);
 /// cluster is local and a container's start waits on it).</param>
 public sealed class ApplicationMasterRunner(AmRmClient rm, NmClient nm, TimeProvider time, TimeSpan? interval = null)
 {
+    /// <summary>Between allocate calls while containers are asked for and not allocated (50 ms): fine-grained scaling
+    /// allocates the moment an offer arrives, and the container waits for this AM to hear of it.</summary>
+    public static readonly TimeSpan WaitingInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly TimeSpan _interval = interval ?? TimeSpan.FromMilliseconds(200);
     private readonly Dictionary<ContainerId, ContainerProto> _granted = new();
     private readonly AllocateBatch _batch = new();
@@ -71,7 +77,7 @@ public sealed class ApplicationMasterRunner(AmRmClient rm, NmClient nm, TimeProv
             {
                 try
                 {
-                    await Task.Delay(_interval, time, cancellationToken);
+                    await Task.Delay(master.OutstandingAsks > 0 ? WaitingInterval : _interval, time, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -89,11 +95,13 @@ public sealed class ApplicationMasterRunner(AmRmClient rm, NmClient nm, TimeProv
         while (pending.TryDequeue(out var d))
         {
             _batch.Add(d);
-            foreach (var launch in d.Launches)
+            // All of a heartbeat's launches at once, as NMClientAsync's thread pool does: one slow NodeManager (or one
+            // slow start) does not hold the others back.
+            var starts = d.Launches.Select(async launch => (launch, failure: _granted.TryGetValue(launch.Container.Id, out var proto)
+                ? await nm.StartAsync(proto, ToContext(launch))
+                : $"container {launch.Container.Id} was not allocated to this attempt")).ToList();
+            foreach (var (launch, failure) in await Task.WhenAll(starts))
             {
-                var failure = _granted.TryGetValue(launch.Container.Id, out var proto)
-                    ? await nm.StartAsync(proto, ToContext(launch))
-                    : $"container {launch.Container.Id} was not allocated to this attempt";
                 if (failure is null) _launched++;
                 else pending.Enqueue(master.LaunchFailed(launch.Container.Id, failure, time.GetUtcNow()));
             }

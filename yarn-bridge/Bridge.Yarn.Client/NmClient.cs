@@ -15,7 +15,8 @@ namespace Bridge.Yarn.Client;
 /// </summary>
 public sealed class NmClient : IDisposable
 {
-    private readonly ConcurrentDictionary<NodeId, (RpcChannel Channel, ContainerManagementProtocolClient Client)> _nodes = new();
+    // Lazy: concurrent starts on a new node make one channel, not one each.
+    private readonly ConcurrentDictionary<NodeId, Lazy<(RpcChannel Channel, ContainerManagementProtocolClient Client)>> _nodes = new();
 
     /// <summary>Starts <paramref name="container"/> with <paramref name="context"/>.</summary>
     /// <returns>Null when started, else why not (the NodeManager's failed_requests message, or an RPC failure).</returns>
@@ -55,16 +56,16 @@ public sealed class NmClient : IDisposable
     }
 
     private ContainerManagementProtocolClient Node(NodeId node) =>
-        _nodes.GetOrAdd(node, n =>
+        _nodes.GetOrAdd(node, n => new Lazy<(RpcChannel, ContainerManagementProtocolClient)>(() =>
         {
             var channel = RpcChannel.ForAddress(new Uri($"http://{n.Host}:{n.Port}"));
             return (channel, new ContainerManagementProtocolClient(channel));
-        }).Client;
+        })).Value.Client;
 
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var (channel, _) in _nodes.Values) channel.Dispose();
+        foreach (var node in _nodes.Values.Where(n => n.IsValueCreated)) node.Value.Channel.Dispose();
         _nodes.Clear();
     }
 }

@@ -69,7 +69,7 @@ public abstract class ApplicationMasterCore<TWork> : IApplicationMaster where TW
     /// <summary>Containers launched and not yet ended.</summary>
     public int RunningContainers => _running.Count;
 
-    /// <summary>Outstanding asks.</summary>
+    /// <inheritdoc />
     public int OutstandingAsks => _asks.Count;
 
     /// <summary>Containers released as surplus (allocated with no outstanding ask for them) so far.</summary>

@@ -55,6 +55,10 @@ public interface IApplicationMaster
     /// <summary>The final status once decided (then unregister with it), else null.</summary>
     AmFinish? Finish { get; }
 
+    /// <summary>Containers asked for and not allocated yet (the runtime heartbeats faster while there are some, as
+    /// Spark's YARN allocator does with its initial allocation interval).</summary>
+    int OutstandingAsks { get; }
+
     /// <summary>The AM registered (first time: the master makes its first asks; again after a resync: it re-sends every outstanding ask).</summary>
     AmDecisions Registered(AmRegistration registration, DateTimeOffset now);
 

@@ -17,7 +17,8 @@ public sealed record Kill(string TaskId, string? AgentId, TimeSpan? GracePeriod)
 /// <summary>Something that happened, for the bridge's event stream and log.</summary>
 /// <param name="Type">What: <c>flexup</c>, <c>flexdown</c>, <c>nodemanager_launched</c>, <c>nodemanager_running</c>,
 /// <c>nodemanager_decommissioning</c>, <c>nodemanager_stopping</c>, <c>nodemanager_ended</c>, <c>capacity_raised</c>,
-/// <c>placeholder_ended</c>, <c>unknown_task_killed</c>, <c>autoscale</c>.</param>
+/// <c>placeholder_launched</c> (its message starts with the container id), <c>placeholder_ended</c>,
+/// <c>unknown_task_killed</c>, <c>autoscale</c>.</param>
 /// <param name="At">When.</param>
 /// <param name="Message">A sentence with the ids and numbers.</param>
 public sealed record BridgeEvent(string Type, DateTimeOffset At, string Message);

@@ -105,14 +105,14 @@ public sealed partial class YarnBridgeScheduler
         var tasks = new List<TaskInfo>();
         var backed = _placeholders.Values.Where(p => p.NodeManagerTaskId == nm.TaskId).Select(p => p.ContainerId).ToHashSet();
         foreach (var c in node.Containers.Where(c => !backed.Contains(c.Id) && !_endedPlaceholders.ContainsKey(c.Id)))
-            if (Back(nm, c, offer, left, now) is { } task) tasks.Add(task);
+            if (Back(nm, c, offer, left, now, decisions) is { } task) tasks.Add(task);
 
         var offered = new YarnResource((long)Math.Floor(left.Scalar("mem").ToDouble()), _options.VCoresOf(left.Scalar("cpus")));
         if (offered.MemoryMb > 0 && offered.VCores > 0)
         {
             var allocated = _yarn.SetCapacity(nodeId, node.Used + offered, now);
             foreach (var c in allocated)
-                if (Back(nm, c, offer, left, now) is { } task) tasks.Add(task);
+                if (Back(nm, c, offer, left, now, decisions) is { } task) tasks.Add(task);
             var used = node.Used + allocated.Aggregate(YarnResource.None, (s, c) => s + c.Resource);
             // Back to what runs there; a container allocated by this call (there should be none) waits for the next offer.
             _yarn.SetCapacity(nodeId, used, now);
@@ -126,13 +126,14 @@ public sealed partial class YarnBridgeScheduler
 
     /// <summary>A placeholder for container <paramref name="c"/> cut from the offer, or null when the offer has too
     /// little left (the container stays unbacked until an offer from its host can carry it).</summary>
-    private TaskInfo? Back(NodeManagerTask nm, YarnContainer c, Offer offer, OfferResources left, DateTimeOffset now)
+    private TaskInfo? Back(NodeManagerTask nm, YarnContainer c, Offer offer, OfferResources left, DateTimeOffset now, Decisions decisions)
     {
         var cpus = _options.CpusOf(c.Resource.VCores);
         if (left.Scalar("cpus") < cpus || left.Scalar("mem") < Scalar.FromUnits(c.Resource.MemoryMb)) return null;
         var resources = left.TakeScalar("cpus", cpus)!.Plus(left.TakeScalar("mem", Scalar.FromUnits(c.Resource.MemoryMb))!);
         var placeholder = new Placeholder(c.Id, nm.TaskId, offer.AgentId.Value, offer.Hostname, c.Resource, now);
         _placeholders[placeholder.TaskId] = placeholder;
+        decisions.Event("placeholder_launched", now, $"{c.Id} ({c.Resource}) on {offer.Hostname} from offer {offer.Id.Value}");
         return BridgeTasks.Placeholder(placeholder, nm.Executor!, resources);
     }
 }
