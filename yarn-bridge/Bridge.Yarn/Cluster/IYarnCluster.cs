@@ -36,8 +36,8 @@ public readonly record struct YarnDemand(int ContainersPending, Resource Pending
 
 /// <summary>
 /// The YARN side of the bridge: what the decision core asks of a ResourceManager. The embedded ResourceManager
-/// implements it directly (<see cref="EmbeddedYarnCluster"/>); an adapter to a real Hadoop ResourceManager's REST API
-/// will implement it later. Container completions (exit, release, preemption, kill) are not pushed: the core sees a
+/// implements it in-process (<see cref="EmbeddedYarnCluster"/>; <c>Bridge.Yarn.Hosting.ResourceManagerYarnCluster</c> over
+/// the ResourceManager server's loop); an adapter to a real Hadoop ResourceManager's REST API is the other implementation. Container completions (exit, release, preemption, kill) are not pushed: the core sees a
 /// container's end when it is no longer among its node's <see cref="YarnNode.Containers"/>. Calls are made from the
 /// core's one writer; an implementation over a shared ResourceManager must run them on that ResourceManager's loop.
 /// </summary>
