@@ -47,6 +47,11 @@ public static class RestApi
         {
             await e.WriteAsync(http.Response);
         }
+        catch (Protocol.InvalidMessageException e)
+        {
+            // A check shared with the gRPC side (tags, local resources, ...): the same 400, naming the field.
+            await RestException.BadRequest(e.Message).WriteAsync(http.Response);
+        }
         catch (ObjectDisposedException)
         {
             await RestException.Unavailable().WriteAsync(http.Response);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bridge.Yarn.Protocol;
 using Bridge.Yarn.Protocol.Conversion;
 using Bridge.Yarn.Protocol.Records;
 using Bridge.Yarn.ResourceManager.Applications;
@@ -56,7 +57,14 @@ internal static class SubmissionJson
                 case "resource": submission = submission with { AmResource = Resource(v, p.Name) }; break;
                 case "application-type": submission = submission with { ApplicationType = JsonFields.String(v, p.Name) }; break;
                 case "application-tags":
-                    tags = ApplicationTags.Normalize(JsonFields.List(v, "tag", p.Name).Select(t => JsonFields.String(t.Value, t.Path)).ToList(), $"{p.Name}.tag");
+                    try
+                    {
+                        tags = ApplicationTags.Normalize(JsonFields.List(v, "tag", p.Name).Select(t => JsonFields.String(t.Value, t.Path)).ToList(), $"{p.Name}.tag");
+                    }
+                    catch (InvalidMessageException e)
+                    {
+                        throw JsonFields.Bad(e.Field, e.Problem);
+                    }
                     break;
                 default: Unhonoured(p.Name, v, notes); break;
             }
