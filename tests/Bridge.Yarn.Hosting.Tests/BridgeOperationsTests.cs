@@ -21,13 +21,16 @@ public class BridgeOperationsTests
         + " 1><LOG_DIR>/am.stdout 2><LOG_DIR>/am.stderr";
 
     [Fact]
-    public async Task FlexUpSmall_RegistersItsCapacity_AndFlexDownWaitsForTheRunningContainerThenStopsIt()
+    public async Task FlexUpMedium_RegistersItsCapacity_AndFlexDownWaitsForTheRunningContainerThenStopsIt()
     {
-        await using var cluster = await YarnCluster.StartAsync(agents: 1, agentResources: Agents, initial: new Dictionary<string, int>());
-        Assert.Equal((202, ""), await cluster.PutAsync("/api/cluster/flexup", """{"instances":1,"profile":"small"}"""));
+        // medium: 4 cpus, 4096 MB for YARN, plus the NodeManager's and executor's 0.3 cpus and 384 MB.
+        await using var cluster = await YarnCluster.StartAsync(agents: 1, agentResources: "cpus:6;mem:8192;disk:4096", initial: new Dictionary<string, int>(),
+            configure: o => o with { KillGracePeriod = TimeSpan.FromSeconds(5) });
+        Assert.Equal((202, ""), await cluster.PutAsync("/api/cluster/flexup", """{"instances":1,"profile":"medium"}"""));
         await cluster.WaitForNodeManagersAsync(1);
         var node = (await cluster.RmJsonAsync("/ws/v1/cluster/nodes"))["nodes"]!["node"]!.AsArray().Single()!;
-        Assert.Equal((2048, 2), ((int)node["availMemoryMB"]! + (int)node["usedMemoryMB"]!, (int)node["availableVirtualCores"]! + (int)node["usedVirtualCores"]!));
+        Assert.Equal((4096, 4), ((int)node["availMemoryMB"]! + (int)node["usedMemoryMB"]!, (int)node["availableVirtualCores"]! + (int)node["usedVirtualCores"]!));
+        Assert.Equal((4.3, 4480.0), await cluster.RoleAllocatedAsync("yarn"));
 
         // A distributed shell whose one container sleeps: it holds the NodeManager while flexdown waits.
         using var client = new YarnClient(cluster.ResourceManager.Address);
@@ -37,17 +40,25 @@ public class BridgeOperationsTests
         await Wait.UntilAsync(async () => (int)(await cluster.RmJsonAsync("/ws/v1/cluster/metrics"))["clusterMetrics"]!["containersAllocated"]! == 2,
             "the AM and its container to run", TimeSpan.FromSeconds(60));
 
-        Assert.Equal((202, ""), await cluster.PutAsync("/api/cluster/flexdown", """{"instances":1,"profile":"small"}"""));
+        Assert.Equal((202, ""), await cluster.PutAsync("/api/cluster/flexdown", """{"instances":1,"profile":"medium"}"""));
         var nm = Assert.Single(await cluster.NodeManagersAsync());
         Assert.Equal("KILLABLE", (string?)nm["state"]);
         Assert.Equal("DECOMMISSIONING", (string?)(await cluster.RmJsonAsync("/ws/v1/cluster/nodes"))["nodes"]!["node"]![0]!["state"]);
-        Assert.Single(await cluster.MasterTasksAsync("nm.small."));
+        Assert.Single(await cluster.MasterTasksAsync("nm.medium."));
 
         // The application finishes undisturbed (Myriad killed the NodeManager at once); then the NodeManager is stopped.
         var report = await client.WaitAsync(app, TimeSpan.FromMilliseconds(200)).WaitAsync(TimeSpan.FromMinutes(2));
         Assert.Equal((YarnApplicationStateProto.Finished, FinalApplicationStatusProto.AppSucceeded), (report.YarnApplicationState, report.FinalApplicationStatus));
-        await Wait.UntilAsync(async () => (await cluster.NodeManagersAsync()).Count == 0 && (await cluster.MasterTasksAsync("nm.")).Count == 0,
-            "the decommissioned NodeManager to stop", TimeSpan.FromSeconds(60));
+        try
+        {
+            await Wait.UntilAsync(async () => (await cluster.NodeManagersAsync()).Count == 0 && (await cluster.MasterTasksAsync("nm.")).Count == 0,
+                "the decommissioned NodeManager to stop", TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; bridge: {(await cluster.BridgeJsonAsync("/api/state")).ToJsonString()}; "
+                + $"master tasks: {string.Join(", ", await cluster.MasterTasksAsync(""))}; RM nodes: {(await cluster.RmJsonAsync("/ws/v1/cluster/nodes")).ToJsonString()}", e);
+        }
         Assert.Equal("DECOMMISSIONED", (string?)(await cluster.RmJsonAsync("/ws/v1/cluster/nodes?states=DECOMMISSIONED"))["nodes"]!["node"]![0]!["state"]);
     }
 

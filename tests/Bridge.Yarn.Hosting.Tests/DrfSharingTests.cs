@@ -49,7 +49,7 @@ public class DrfSharingTests
         Assert.Equal(FinalApplicationStatusProto.AppSucceeded, report.FinalApplicationStatus);
         await other.WaitRunningAsync("svc-2");
         await other.WaitRunningAsync("svc-3");
-        Assert.Equal((0.3, 384.0), await cluster.RoleAllocatedAsync("yarn"));
+        await Wait.UntilAsync(async () => await cluster.RoleAllocatedAsync("yarn") == (0.3, 384.0), "YARN's placeholders to end", TimeSpan.FromSeconds(60));
         Assert.Equal((1.5, 1536.0), await cluster.RoleAllocatedAsync("svc"));
         await stop.CancelAsync();
         try

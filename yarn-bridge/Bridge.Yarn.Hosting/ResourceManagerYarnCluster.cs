@@ -14,7 +14,10 @@ namespace Bridge.Yarn.Hosting;
 /// through <see cref="EmbeddedResourceManager.ScaleNodeAsync"/>, so AM containers they place reach their NodeManager
 /// with its next heartbeat and completed containers shrink the capacity. A call that fails because the ResourceManager
 /// is stopping (or does not answer within <see cref="CallTimeout"/>) is logged and answered as if the node were
-/// unknown: the core retries on its next offer or tick.
+/// unknown: the core retries on its next offer or tick. Since each call holds a thread-pool thread while the
+/// ResourceManager's loop (itself on the thread pool) runs it, the first instance raises the pool's minimum worker
+/// threads to 8 per core, so that waits like this one never starve the loop they wait for (the pool otherwise adds a
+/// thread only every half second or so under load).
 /// </summary>
 /// <param name="rm">The ResourceManager.</param>
 /// <param name="logger">Where failures are logged.</param>
@@ -26,6 +29,13 @@ public sealed class ResourceManagerYarnCluster(EmbeddedResourceManager rm, ILogg
     private static readonly RmStatus Unanswered = RmStatus.Fail(RmStatusCode.InvalidState, "the ResourceManager did not answer");
 
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
+    static ResourceManagerYarnCluster()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        var wanted = 8 * Environment.ProcessorCount;
+        if (workers < wanted) ThreadPool.SetMinThreads(wanted, io);
+    }
 
     /// <inheritdoc />
     public YarnNode? Node(NodeId id) => Call(rm.ReadAsync(core => core.Node(id) is { } n

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Bridge.Testing;
 using Bridge.Kernel.V1;
 using Task = System.Threading.Tasks.Task;
 
@@ -78,38 +78,10 @@ public class PythonFrameworkTests
     }
 }
 
-/// <summary>Runs tests/interop/kernel_framework.py (copied next to the test assembly) with Debian's interpreter.</summary>
 internal static class KernelFramework
 {
-    private const string Interpreter = "/usr/bin/python3";
-
     /// <summary>Runs one case; asserts it passed and returns the JSON object of its "PASS case {...}" line.</summary>
-    public static async Task<JsonElement> RunAsync(Cluster cluster, string name)
-    {
-        var info = new ProcessStartInfo(Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "interop", "kernel_framework.py"),
-                     "--master", $"{cluster.Master.Address.Host}:{cluster.Master.Address.Port}", "--case", name,
-                     "--proto-root", Path.Combine(AppContext.BaseDirectory, "proto"), "--timeout", "60" })
-            info.ArgumentList.Add(a);
-        info.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90)); // the script gives up by itself at 60 s
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var last = lines.LastOrDefault() ?? "";
-        Assert.True(process.ExitCode == 0 && last.StartsWith($"PASS {name} ", StringComparison.Ordinal),
-            $"kernel_framework.py --case {name} exited {process.ExitCode}: {last}\n{await stderr}");
-        return JsonDocument.Parse(last[$"PASS {name} ".Length..]).RootElement.Clone();
-    }
+    public static Task<JsonElement> RunAsync(Cluster cluster, string name) => InteropScript.RunCaseAsync("kernel_framework.py", name,
+        ["--master", $"{cluster.Master.Address.Host}:{cluster.Master.Address.Port}", "--case", name,
+            "--proto-root", Path.Combine(AppContext.BaseDirectory, "proto"), "--timeout", "60"]);
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Bridge.Testing;
 
 namespace Bridge.Yarn.ResourceManager.Server.Tests.Interop;
 
@@ -40,32 +40,6 @@ public class PythonClientTests
         Assert.Contains("application_1_0999", result.GetProperty("details").GetString());
     }
 
-    /// <summary>Runs one case; asserts it passed and returns the JSON object of its "PASS case {...}" line.</summary>
-    private static async Task<JsonElement> RunAsync(RmHarness rm, string name)
-    {
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "interop", "yarn_client.py"),
-                     "--rm", $"127.0.0.1:{rm.Server.Address.Port}", "--case", name,
-                     "--proto-root", Path.Combine(AppContext.BaseDirectory, "proto"), "--timeout", "60" })
-            info.ArgumentList.Add(a);
-        info.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90)); // the script gives up by itself at 60 s
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        var last = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
-        Assert.True(process.ExitCode == 0 && last.StartsWith($"PASS {name} ", StringComparison.Ordinal),
-            $"yarn_client.py --case {name} exited {process.ExitCode}: {last}\n{await stderr}");
-        return JsonDocument.Parse(last[$"PASS {name} ".Length..]).RootElement.Clone();
-    }
+    private static Task<JsonElement> RunAsync(RmHarness rm, string name) => InteropScript.RunCaseAsync("yarn_client.py", name,
+        ["--rm", $"127.0.0.1:{rm.Server.Address.Port}", "--case", name, "--proto-root", Path.Combine(AppContext.BaseDirectory, "proto"), "--timeout", "60"]);
 }

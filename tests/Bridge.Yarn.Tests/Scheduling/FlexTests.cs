@@ -115,6 +115,27 @@ public class FlexTests
     }
 
     [Fact]
+    public void AKillThatDoesNotEndTheNodeManager_IsSentAgain_AfterItsGracePeriodAndTenSeconds()
+    {
+        // The shell logs a KILL the master did not take and goes on: the core asks again.
+        var h = new BridgeHarness(configure: o => o with { KillGracePeriod = TimeSpan.FromSeconds(5) });
+        var nm = h.StartNodeManager("medium", 1);
+        var (_, flexdown) = h.FlexDown("medium", 1);
+        var first = Assert.Single(flexdown.Kills.Concat(h.Tick().Kills)); // no containers: stopped at once
+        Assert.Equal((nm.TaskId, TimeSpan.FromSeconds(5)), (first.TaskId, first.GracePeriod));
+
+        h.Advance(TimeSpan.FromSeconds(14));
+        Assert.Empty(h.Tick().Kills);
+        h.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(nm.TaskId, Assert.Single(h.Tick().Kills).TaskId);
+        Assert.Empty(h.Tick().Kills);
+
+        h.Status(nm.TaskId, Kernel.V1.TaskState.TaskKilled, "a1");
+        h.Advance(TimeSpan.FromMinutes(1));
+        Assert.Empty(h.Tick().Kills); // ended: nothing more
+    }
+
+    [Fact]
     public void GracefulDecommission_StopsTheNodeManagerAtTheTimeout_EvenWithContainersRunning()
     {
         var h = new BridgeHarness(configure: o => o with { DecommissionTimeout = TimeSpan.FromMinutes(5) });

@@ -82,6 +82,9 @@ public sealed class NodeManagerTask
     /// <summary>True once the kill of its task was sent (it waits for its last status).</summary>
     public bool KillSent { get; internal set; }
 
+    /// <summary>When its kill last went out (not saved: after a restart reconciliation says whether it still runs).</summary>
+    internal DateTimeOffset? KillSentAt { get; set; }
+
     /// <summary>While Pending: why the last offer looked at did not fit, or null.</summary>
     public string? LastRejection { get; internal set; }
 

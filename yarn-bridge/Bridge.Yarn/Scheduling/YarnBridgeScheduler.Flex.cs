@@ -87,13 +87,28 @@ public sealed partial class YarnBridgeScheduler
                 if (node is { IsActive: true }) _yarn.Decommission(node.Id, TimeSpan.Zero, now);
                 Stop(nm, now, decisions, node is { IsActive: true, Containers.Count: > 0 } ? "decommission timeout passed" : "decommissioned");
             }
+            // A kill the master did not take (a failed call is logged, not retried) or that got lost: again, once its grace
+            // period and KillRetryAfter have passed without the task's end.
+            if (nm.KillSent && nm.KillSentAt is { } sent && now - sent >= _options.KillGracePeriod + KillRetryAfter)
+            {
+                nm.KillSentAt = now;
+                decisions.Kills.Add(new Kill(nm.TaskId, nm.AgentId, _options.KillGracePeriod));
+            }
             if (nm.State == NodeManagerTaskState.Active) nm.IdleSince = node is { Containers.Count: > 0 } ? null : nm.IdleSince ?? now;
         }
         UpdateOfferInterest(decisions);
     }
 
+    /// <summary>How long past a kill's grace period the core waits for the task's end before killing it again (10 s).</summary>
+    public static readonly TimeSpan KillRetryAfter = TimeSpan.FromSeconds(10);
+
     private void EndGonePlaceholders(NodeManagerTask nm, YarnNode? node, DateTimeOffset now, Decisions decisions)
     {
+        foreach (var p in _placeholders.Values.Where(p => p.NodeManagerTaskId == nm.TaskId && p.State == PlaceholderState.Killing && now - p.Since >= KillRetryAfter))
+        {
+            p.Since = now;
+            decisions.Kills.Add(new Kill(p.TaskId, p.AgentId, null));
+        }
         var live = node is { IsActive: true } ? node.Containers.Select(c => c.Id).ToHashSet() : [];
         foreach (var (c, _) in _endedPlaceholders.Where(e => e.Value == nm.TaskId && !live.Contains(e.Key)).ToList()) _endedPlaceholders.Remove(c);
         foreach (var p in _placeholders.Values.Where(p => p.NodeManagerTaskId == nm.TaskId && p.State != PlaceholderState.Killing && !live.Contains(p.ContainerId)))
@@ -118,6 +133,7 @@ public sealed partial class YarnBridgeScheduler
     {
         nm.Enter(NodeManagerTaskState.Killable, now);
         nm.KillSent = true;
+        nm.KillSentAt = now;
         decisions.Kills.Add(new Kill(nm.TaskId, nm.AgentId, _options.KillGracePeriod));
         decisions.Changed = true;
         decisions.Event("nodemanager_stopping", now, $"NodeManager {nm.TaskId} on {nm.Hostname ?? "no host"} killed: {why}");
