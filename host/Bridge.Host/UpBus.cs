@@ -67,6 +67,11 @@ internal static class UpBus
         Publish("jobs scheduler events", bus, registry, logs, (client, schemas, stop) =>
             new SchedulerEventPublisher(client, schemas, logs.CreateLogger<SchedulerEventPublisher>()).RunAsync(jobs, stop));
 
+    /// <summary>Publishes the YARN bridge's events on <c>bridge.yarn</c> until disposed or the bridge stops.</summary>
+    public static IAsyncDisposable PublishYarnEvents(Bridge.Yarn.Hosting.YarnBridgeFramework bridge, Uri bus, Uri registry, ILoggerFactory logs) =>
+        Publish("YARN bridge events", bus, registry, logs, (client, schemas, stop) =>
+            new SchedulerEventPublisher(client, schemas, logs.CreateLogger<SchedulerEventPublisher>()).RunAsync(bridge.EventsAsync(stop), stop));
+
     /// <summary>Runs <paramref name="publish"/> in the background until the returned handle is disposed;
     /// a failure (the registry refused a schema or cannot be reached) is logged, never thrown.</summary>
     private static IAsyncDisposable Publish(string what, Uri bus, Uri registry, ILoggerFactory logs,

@@ -126,6 +126,7 @@ internal static class UpCommand
                 // Declared after the schedulers, so stopped before them: the last events still go out.
                 await using var serviceEvents = UpBus.PublishServiceEvents(services.Framework, bus.Api.Address, schemaRegistry.Address, logs);
                 await using var jobEvents = UpBus.PublishJobEvents(jobs.Framework, bus.Api.Address, schemaRegistry.Address, logs);
+                await using var yarnEvents = UpBus.PublishYarnEvents(yarn.Bridge.Framework, bus.Api.Address, schemaRegistry.Address, logs);
                 Console.WriteLine($"bridge {VersionCommand.Describe()} up");
                 Console.WriteLine($"  master   {master.Address}  (scheduler, agent and operator APIs over gRPC; /api/v1/state, /metrics, /health)");
                 Console.WriteLine($"  registry {Path.Combine(root, "master", "registry.db")}");
@@ -135,7 +136,7 @@ internal static class UpCommand
                 Console.WriteLine($"  schemas  {schemaRegistry.Address.ToString().TrimEnd('/')}  (schema registry, Confluent's REST API; topic {registryOptions.Store.Topic})");
                 Console.WriteLine($"  bus      {bus.Api.Address.ToString().TrimEnd('/')}  (event bus sessions over gRPC; {bus.Backends.Count} back-end nodes; records encrypted, keys in {Path.Combine(root, "bus")})");
                 Console.WriteLine($"  events   bridge.tasks bridge.agents bridge.frameworks bridge.offers  (the master's events on the bus: ./bridge events tail --topic bridge.tasks)");
-                Console.WriteLine($"           bridge.services bridge.jobs  (the schedulers' events on the bus: ./bridge events tail --topic bridge.services)");
+                Console.WriteLine($"           bridge.services bridge.jobs bridge.yarn  (the schedulers' and the YARN bridge's events on the bus: ./bridge events tail --topic bridge.yarn)");
                 Console.WriteLine($"  services {services.Address.ToString().TrimEnd('/')}  (services scheduler, Marathon's /v2 REST API; ./bridge app deploy examples/services/web.json)");
                 Console.WriteLine($"  jobs     {jobs.Address.ToString().TrimEnd('/')}  (jobs scheduler, Chronos' /v1/scheduler REST API; ./bridge job add examples/jobs/hourly.json)");
                 Console.WriteLine($"  yarn     {yarn.ResourceManager.Address.ToString().TrimEnd('/')}  (embedded ResourceManager: YARN protocols over gRPC, /ws/v1/cluster; ./bridge yarn submit wordcount --input /usr/share/common-licenses --output /tmp/wc)");

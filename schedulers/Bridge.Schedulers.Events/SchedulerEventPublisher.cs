@@ -6,6 +6,7 @@ using Bridge.Eventing.Schemas.Client;
 using Bridge.Schedulers.Events.Internal;
 using Bridge.Schedulers.Jobs.Runs;
 using Bridge.Schedulers.Services.Scheduling;
+using Bridge.Yarn.Scheduling;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.Schedulers.Events;
@@ -50,6 +51,13 @@ public sealed partial class SchedulerEventPublisher(BusClient bus, SchemaRegistr
     /// <exception cref="HttpRequestException">The registry is unreachable.</exception>
     public Task RunAsync(IAsyncEnumerable<JobEvent> events, CancellationToken cancellationToken) =>
         RunAsync(EventStream.Jobs, events, SchedulerEventRecords.FromJob, e => e.Type, cancellationToken);
+
+    /// <summary>Registers the YARN schema, then publishes the YARN bridge's <paramref name="events"/> on <c>bridge.yarn</c>
+    /// until they end or <paramref name="cancellationToken"/> fires.</summary>
+    /// <exception cref="SchemaRegistryException">The registry refused the schema (an incompatible change).</exception>
+    /// <exception cref="HttpRequestException">The registry is unreachable.</exception>
+    public Task RunAsync(IAsyncEnumerable<BridgeEvent> events, CancellationToken cancellationToken) =>
+        RunAsync(EventStream.Yarn, events, SchedulerEventRecords.FromYarn, e => e.Type, cancellationToken);
 
     private Task RunAsync<TEvent>(EventStream stream, IAsyncEnumerable<TEvent> events, Func<TEvent, SchedulerEventRecord> map,
         Func<TEvent, string> type, CancellationToken cancellationToken) =>

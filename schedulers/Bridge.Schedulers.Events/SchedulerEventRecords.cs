@@ -6,6 +6,7 @@ using Bridge.Schedulers.Events.Internal;
 using Bridge.Schedulers.Hosting;
 using Bridge.Schedulers.Jobs.Runs;
 using Bridge.Schedulers.Services.Scheduling;
+using Bridge.Yarn.Scheduling;
 
 namespace Bridge.Schedulers.Events;
 
@@ -41,6 +42,11 @@ public static class SchedulerEventRecords
 
     /// <summary>A jobs scheduler event as a <c>bridge.events.v1.JobEvent</c> record on <see cref="SchedulerEventTopics.Jobs"/>.</summary>
     public static SchedulerEventRecord FromJob(JobEvent e) => Map(EventStream.Jobs, e.Type, e.At, e.Fields);
+
+    /// <summary>A YARN bridge event as a <c>bridge.events.v1.YarnEvent</c> record on <see cref="SchedulerEventTopics.Yarn"/>,
+    /// keyed by its subject (empty: no key).</summary>
+    public static SchedulerEventRecord FromYarn(BridgeEvent e) => Map(EventStream.Yarn, e.Type, e.At,
+        new Dictionary<string, object?> { ["subject"] = e.Subject.Length > 0 ? e.Subject : null, ["message"] = e.Message });
 
     private static SchedulerEventRecord Map(EventStream stream, string type, DateTimeOffset at, IReadOnlyDictionary<string, object?> fields)
     {

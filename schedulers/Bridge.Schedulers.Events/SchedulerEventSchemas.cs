@@ -17,6 +17,9 @@ public static class SchedulerEventSchemas
     /// <summary><c>bridge.events.v1.JobEvent</c> (Schemas/job-event.avsc), on <see cref="SchedulerEventTopics.Jobs"/>.</summary>
     public static RecordSchema JobEvent { get; } = Load("job-event.avsc");
 
+    /// <summary><c>bridge.events.v1.YarnEvent</c> (Schemas/yarn-event.avsc), on <see cref="SchedulerEventTopics.Yarn"/>.</summary>
+    public static RecordSchema YarnEvent { get; } = Load("yarn-event.avsc");
+
     private static RecordSchema Load(string file)
     {
         var name = $"Bridge.Schedulers.Events.Schemas.{file}";

@@ -14,6 +14,9 @@ public static class SchedulerEventTopics
     /// <summary>The jobs scheduler's events (<see cref="SchedulerEventSchemas.JobEvent"/>), keyed by job name.</summary>
     public const string Jobs = "bridge.jobs";
 
+    /// <summary>The YARN bridge's events (<see cref="SchedulerEventSchemas.YarnEvent"/>), keyed by NodeManager task id or profile.</summary>
+    public const string Yarn = "bridge.yarn";
+
     /// <summary>The value subject of <paramref name="topic"/>: <c>bridge.services</c> → <c>bridge.services-value</c>.</summary>
     public static string Subject(string topic) => RegisteredTopicPublisher.Subject(topic);
 }

@@ -44,6 +44,13 @@ internal sealed record EventStream(string Topic, RecordSchema Schema, string Ent
         new("message", "message", ColumnKind.Text),
     ]);
 
+    /// <summary>The YARN bridge's: a subject and a sentence.</summary>
+    public static EventStream Yarn { get; } = new(SchedulerEventTopics.Yarn, SchedulerEventSchemas.YarnEvent, "subject",
+    [
+        new("subject", "subject", ColumnKind.Text),
+        new("message", "message", ColumnKind.Text),
+    ]);
+
     /// <summary>The jobs scheduler's: its event stream's field names.</summary>
     public static EventStream Jobs { get; } = new(SchedulerEventTopics.Jobs, SchedulerEventSchemas.JobEvent, "job_name",
     [

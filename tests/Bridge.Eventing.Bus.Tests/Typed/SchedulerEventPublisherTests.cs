@@ -7,6 +7,7 @@ using Bridge.Schedulers.Events;
 using Bridge.Schedulers.Jobs.Runs;
 using Bridge.Schedulers.Services.Scheduling;
 using Bridge.Testing;
+using Bridge.Yarn.Scheduling;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.Eventing.Bus.Tests.Typed;
@@ -110,6 +111,29 @@ public sealed class SchedulerEventPublisherTests(RegistryBusFixture fixture)
         Assert.Equal(T0.AddSeconds(3).ToUnixTimeMilliseconds(), decoded[2].GetProperty("timestamp").GetInt64());
         Assert.Equal(2, decoded[2].GetProperty("exit_code").GetInt32());
         Assert.Equal(JsonValueKind.Null, decoded[0].GetProperty("task_id").ValueKind);
+    }
+
+    [Fact]
+    public async Task RunAsync_YarnBridgeEvents_ArePublishedKeyedByNodeManager_WithSubjectAndMessage()
+    {
+        await fixture.Harness.CreateTopicAsync(SchedulerEventTopics.Yarn);
+        using var bus = fixture.Harness.Client();
+        BridgeEvent[] events =
+        [
+            new("flexup", T0, "initial: 1 'zero' NodeManager(s) pending", "zero"),
+            new("nodemanager_running", T0.AddSeconds(1), "NodeManager nm.zero.1 runs on agent-1 as 127.0.0.1:31000", "nm.zero.1"),
+            new("placeholder_launched", T0.AddSeconds(2), "container_1_0001_01_000002 (<memory:1024, vCores:1>) on agent-1 from offer o-1", "nm.zero.1"),
+        ];
+
+        await new SchedulerEventPublisher(bus, fixture.Registry, new Recorder<SchedulerEventPublisher>()).RunAsync(events.ToAsyncEnumerable(), CancellationToken.None);
+
+        var raw = await TypedEventsTests.TakeAsync(bus.ConsumeAsync(SchedulerEventTopics.Yarn, new ConsumeOptions { Start = StartPosition.Earliest }), 3);
+        Assert.Equal(["zero", "nm.zero.1", "nm.zero.1"], raw.Select(r => System.Text.Encoding.UTF8.GetString(r.Key!)));
+        var deserializer = AvroSerdes.GenericDeserializer(fixture.Registry);
+        var last = (GenericRecord)(await deserializer.DeserializeAsync(raw[2].Value, false, new Confluent.Kafka.SerializationContext(Confluent.Kafka.MessageComponentType.Value, raw[2].Topic)))!;
+        Assert.Equal(("placeholder_launched", "nm.zero.1"), ((string)last["event_type"]!, (string)last["subject"]!));
+        Assert.StartsWith("container_1_0001_01_000002", (string)last["message"]!);
+        Assert.Equal(SchedulerEventRecords.FromYarn(events[2]).Record!.Value, last);
     }
 
     /// <summary>Decodes Confluent-framed values with python3-avro and the embedded schema; one JSON object per value.</summary>

@@ -21,7 +21,9 @@ public sealed record Kill(string TaskId, string? AgentId, TimeSpan? GracePeriod)
 /// <c>unknown_task_killed</c>, <c>autoscale</c>.</param>
 /// <param name="At">When.</param>
 /// <param name="Message">A sentence with the ids and numbers.</param>
-public sealed record BridgeEvent(string Type, DateTimeOffset At, string Message);
+/// <param name="Subject">What it is about, for keying it on the bus: the NodeManager task id (its placeholders'
+/// events included), the profile for flexup/flexdown/autoscale, the task id of an unknown task.</param>
+public sealed record BridgeEvent(string Type, DateTimeOffset At, string Message, string Subject = "");
 
 /// <summary>
 /// What <see cref="YarnBridgeScheduler"/> decided in one step, for the framework shell to carry out in this order:
@@ -67,5 +69,5 @@ public sealed class Decisions : IFrameworkDecisions<BridgeEvent>
 
     IReadOnlyList<BridgeEvent> IFrameworkDecisions<BridgeEvent>.Events => Events;
 
-    internal void Event(string type, DateTimeOffset at, string message) => Events.Add(new BridgeEvent(type, at, message));
+    internal void Event(string type, DateTimeOffset at, string message, string subject = "") => Events.Add(new BridgeEvent(type, at, message, subject));
 }

@@ -43,7 +43,7 @@ public sealed partial class YarnBridgeScheduler
         foreach (var t in idle) StartDecommission(t, now, decisions);
         if (idle.Count == 0) return;
         decisions.Changed = true;
-        decisions.Event("autoscale", now, $"autoscale: {idle.Count} idle '{profile.Name}' NodeManager(s) flexed down");
+        decisions.Event("autoscale", now, $"autoscale: {idle.Count} idle '{profile.Name}' NodeManager(s) flexed down", profile.Name);
         SyncYarn(now, decisions);
     }
 }

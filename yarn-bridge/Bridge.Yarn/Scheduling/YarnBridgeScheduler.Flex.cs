@@ -57,7 +57,7 @@ public sealed partial class YarnBridgeScheduler
         var result = new FlexDownResult(pending.Count, staging.Count, active.Count);
         if (result.Total > 0) decisions.Changed = true;
         decisions.Event("flexdown", now, $"flexdown of {instances} '{profile.Name}' NodeManager(s){(constraint is null ? "" : $" with '{constraint}'")}: " +
-            $"{result.Pending} pending, {result.Staging} staging, {result.Active} active");
+            $"{result.Pending} pending, {result.Staging} staging, {result.Active} active", profile.Name);
         SyncYarn(now, decisions);
         UpdateOfferInterest(decisions);
         return result;
@@ -126,7 +126,7 @@ public sealed partial class YarnBridgeScheduler
         nm.DecommissionDeadline = now + _options.DecommissionTimeout;
         if (nm.NodeId is { } node) _yarn.Decommission(node, _options.DecommissionTimeout, now);
         decisions.Event("nodemanager_decommissioning", now,
-            $"NodeManager {nm.TaskId} on {nm.Hostname} decommissioning: stopped when its containers are done, by {nm.DecommissionDeadline:O} at the latest");
+            $"NodeManager {nm.TaskId} on {nm.Hostname} decommissioning: stopped when its containers are done, by {nm.DecommissionDeadline:O} at the latest", nm.TaskId);
     }
 
     private void Stop(NodeManagerTask nm, DateTimeOffset now, Decisions decisions, string why)
@@ -136,7 +136,7 @@ public sealed partial class YarnBridgeScheduler
         nm.KillSentAt = now;
         decisions.Kills.Add(new Kill(nm.TaskId, nm.AgentId, _options.KillGracePeriod));
         decisions.Changed = true;
-        decisions.Event("nodemanager_stopping", now, $"NodeManager {nm.TaskId} on {nm.Hostname ?? "no host"} killed: {why}");
+        decisions.Event("nodemanager_stopping", now, $"NodeManager {nm.TaskId} on {nm.Hostname ?? "no host"} killed: {why}", nm.TaskId);
     }
 
     private static bool Meets(NodeManagerTask task, LikeConstraint? constraint)
@@ -155,7 +155,7 @@ public sealed partial class YarnBridgeScheduler
             ids.Add(task.TaskId);
         }
         decisions.Changed = true;
-        decisions.Event("flexup", now, $"{why}: {instances} '{profile.Name}' NodeManager(s){(constraint is null ? "" : $" with '{constraint}'")} pending");
+        decisions.Event("flexup", now, $"{why}: {instances} '{profile.Name}' NodeManager(s){(constraint is null ? "" : $" with '{constraint}'")} pending", profile.Name);
         return ids;
     }
 }

@@ -74,7 +74,7 @@ public sealed partial class YarnBridgeScheduler
             nm.Enter(NodeManagerTaskState.Staging, now);
             decisions.Changed = true;
             decisions.Event("nodemanager_launched", now,
-                $"NodeManager {nm.TaskId} ({nm.Profile.Name}) launched on {offer.Hostname}, ports {string.Join(",", taken.Ports.All)}");
+                $"NodeManager {nm.TaskId} ({nm.Profile.Name}) launched on {offer.Hostname}, ports {string.Join(",", taken.Ports.All)}", nm.TaskId);
             return task;
         }
         return null;
@@ -118,7 +118,7 @@ public sealed partial class YarnBridgeScheduler
             _yarn.SetCapacity(nodeId, used, now);
             if (allocated.Count > 0)
                 decisions.Event("capacity_raised", now,
-                    $"NodeManager {nodeId}: offer {offer.Id.Value} of {offered} gave YARN {allocated.Count} container(s), {used} in use now");
+                    $"NodeManager {nodeId}: offer {offer.Id.Value} of {offered} gave YARN {allocated.Count} container(s), {used} in use now", nm.TaskId);
         }
         if (tasks.Count > 0) decisions.Changed = true;
         return tasks;
@@ -133,7 +133,7 @@ public sealed partial class YarnBridgeScheduler
         var resources = left.TakeScalar("cpus", cpus)!.Plus(left.TakeScalar("mem", Scalar.FromUnits(c.Resource.MemoryMb))!);
         var placeholder = new Placeholder(c.Id, nm.TaskId, offer.AgentId.Value, offer.Hostname, c.Resource, now);
         _placeholders[placeholder.TaskId] = placeholder;
-        decisions.Event("placeholder_launched", now, $"{c.Id} ({c.Resource}) on {offer.Hostname} from offer {offer.Id.Value}");
+        decisions.Event("placeholder_launched", now, $"{c.Id} ({c.Resource}) on {offer.Hostname} from offer {offer.Id.Value}", nm.TaskId);
         return BridgeTasks.Placeholder(placeholder, nm.Executor!, resources);
     }
 }

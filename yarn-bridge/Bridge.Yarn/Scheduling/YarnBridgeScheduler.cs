@@ -111,7 +111,7 @@ public sealed partial class YarnBridgeScheduler
         else if (!TaskStates.IsTerminal(status.State))
         {
             decisions.Kills.Add(new Kill(id, status.AgentId?.Value is { Length: > 0 } a ? a : null, null));
-            decisions.Event("unknown_task_killed", now, $"task {id} is not the bridge's: killed");
+            decisions.Event("unknown_task_killed", now, $"task {id} is not the bridge's: killed", id);
         }
         UpdateOfferInterest(decisions);
     }
@@ -149,7 +149,7 @@ public sealed partial class YarnBridgeScheduler
                 {
                     nm.Running = true;
                     decisions.Changed = true;
-                    decisions.Event("nodemanager_running", now, $"NodeManager {nm.TaskId} runs on {nm.Hostname} as {nm.NodeId}");
+                    decisions.Event("nodemanager_running", now, $"NodeManager {nm.TaskId} runs on {nm.Hostname} as {nm.NodeId}", nm.TaskId);
                 }
                 if (nm.State == NodeManagerTaskState.Staging) nm.Enter(NodeManagerTaskState.Active, now);
                 // Still alive although its kill went out (lost, or the agent restarted): ask again.
@@ -173,7 +173,7 @@ public sealed partial class YarnBridgeScheduler
         var state = TaskStates.Name(status.State);
         var relaunch = nm.State != NodeManagerTaskState.Killable
             && status.State is not (TaskState.TaskFinished or TaskState.TaskKilled or TaskState.TaskGoneByOperator);
-        decisions.Event("nodemanager_ended", now, $"NodeManager {nm.TaskId} on {nm.Hostname ?? "no host"} ended: {state} {status.Message}".TrimEnd());
+        decisions.Event("nodemanager_ended", now, $"NodeManager {nm.TaskId} on {nm.Hostname ?? "no host"} ended: {state} {status.Message}".TrimEnd(), nm.TaskId);
         if (relaunch) AddPending(nm.Profile, 1, nm.Constraint, now, decisions, $"relaunch of {nm.TaskId}");
     }
 
@@ -198,7 +198,7 @@ public sealed partial class YarnBridgeScheduler
         if (status.State is TaskState.TaskFinished or TaskState.TaskKilled) _endedPlaceholders[placeholder.ContainerId] = placeholder.NodeManagerTaskId;
         decisions.Changed = true;
         decisions.Event("placeholder_ended", now,
-            $"placeholder {placeholder.TaskId} ({placeholder.Resource}) on {placeholder.Hostname} ended: {TaskStates.Name(status.State)}");
+            $"placeholder {placeholder.TaskId} ({placeholder.Resource}) on {placeholder.Hostname} ended: {TaskStates.Name(status.State)}", placeholder.NodeManagerTaskId);
     }
 
     private bool WantsOffers() =>
