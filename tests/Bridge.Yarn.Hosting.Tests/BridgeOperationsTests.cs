@@ -30,7 +30,7 @@ public class BridgeOperationsTests
         await cluster.WaitForNodeManagersAsync(1);
         var node = (await cluster.RmJsonAsync("/ws/v1/cluster/nodes"))["nodes"]!["node"]!.AsArray().Single()!;
         Assert.Equal((4096, 4), ((int)node["availMemoryMB"]! + (int)node["usedMemoryMB"]!, (int)node["availableVirtualCores"]! + (int)node["usedVirtualCores"]!));
-        Assert.Equal((4.3, 4480.0), await cluster.RoleAllocatedAsync("yarn"));
+        await cluster.WaitForRoleAllocatedAsync("yarn", (4.3, 4480.0), "the medium NodeManager in YARN's share");
 
         // A distributed shell whose one container sleeps: it holds the NodeManager while flexdown waits.
         using var client = new YarnClient(cluster.ResourceManager.Address);

@@ -32,7 +32,7 @@ public class DrfSharingTests
             "--shell_command", "sleep 20", "--num_containers", "2", "--container_memory", "1024" }.Select(ApplicationMasterRunner.ShellQuote));
         var app = await client.SubmitAsync(new YarnSubmission("sleepers", "YARN", "default", new Bridge.Yarn.ResourceManager.Records.Resource(1024, 1),
             new ContainerLaunchContext([amCommand], new Dictionary<string, string>(), new Dictionary<string, LocalResource>())));
-        await Wait.UntilAsync(async () => await cluster.RoleAllocatedAsync("yarn") == (3.3, 3456.0), "YARN's three containers in the role's allocation", TimeSpan.FromSeconds(60));
+        await cluster.WaitForRoleAllocatedAsync("yarn", (3.3, 3456.0), "YARN's three containers in the role's allocation");
 
         // Another role wants three tasks of <0.5 cpus, 512 MB>: only one fits in the 0.7 cpus YARN leaves.
         var other = new QueueScheduler(Enumerable.Range(1, 3).Select(i => $"svc-{i}"));
@@ -49,7 +49,7 @@ public class DrfSharingTests
         Assert.Equal(FinalApplicationStatusProto.AppSucceeded, report.FinalApplicationStatus);
         await other.WaitRunningAsync("svc-2");
         await other.WaitRunningAsync("svc-3");
-        await Wait.UntilAsync(async () => await cluster.RoleAllocatedAsync("yarn") == (0.3, 384.0), "YARN's placeholders to end", TimeSpan.FromSeconds(60));
+        await cluster.WaitForRoleAllocatedAsync("yarn", (0.3, 384.0), "YARN's placeholders to end");
         Assert.Equal((1.5, 1536.0), await cluster.RoleAllocatedAsync("svc"));
         await stop.CancelAsync();
         try

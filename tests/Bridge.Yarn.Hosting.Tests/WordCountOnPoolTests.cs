@@ -22,9 +22,8 @@ public class WordCountOnPoolTests
         await cluster.WaitForNodeManagersAsync(3);
         var rmMetrics = (await cluster.RmJsonAsync("/ws/v1/cluster/metrics"))["clusterMetrics"]!;
         Assert.Equal(0, (int)rmMetrics["totalMB"]!); // fine-grained: no capacity until offers come
-        var idle = await cluster.RoleAllocatedAsync("yarn");
-        Assert.Equal(3 * (0.2 + 0.1), idle.Cpus, 3); // the NodeManagers' and executors' own share
-        Assert.Equal(3 * (256 + 128), idle.Mem, 3);
+        var idle = (Cpus: 3 * (0.2 + 0.1), Mem: 3 * (256.0 + 128)); // the NodeManagers' and executors' own share
+        await cluster.WaitForRoleAllocatedAsync("yarn", idle, "YARN's share to be its NodeManagers' own");
 
         var root = Path.Combine(cluster.WorkDir, "job");
         var input = Directory.CreateDirectory(Path.Combine(root, "input")).FullName;
@@ -57,7 +56,7 @@ public class WordCountOnPoolTests
 
         // Every placeholder ends and YARN's share falls back to what the NodeManagers themselves hold.
         await Wait.UntilAsync(async () => (await cluster.MasterTasksAsync("yarn_")).Count == 0, "placeholder tasks to end", TimeSpan.FromSeconds(30));
-        await Wait.UntilAsync(async () => await cluster.RoleAllocatedAsync("yarn") == idle, "YARN's share to fall back", TimeSpan.FromSeconds(30));
+        await cluster.WaitForRoleAllocatedAsync("yarn", idle, "YARN's share to fall back", TimeSpan.FromSeconds(30));
         Assert.Empty((await cluster.BridgeJsonAsync("/api/state"))["placeholderTasks"]!.AsArray());
         Assert.Equal(0, (int)(await cluster.RmJsonAsync("/ws/v1/cluster/metrics"))["clusterMetrics"]!["totalMB"]!);
     }

@@ -58,8 +58,9 @@ internal sealed class YarnCluster : IAsyncDisposable
             NodeHeartbeatInterval = TimeSpan.FromMilliseconds(200),
         });
         var cluster = new YarnCluster(workDir, master, rm);
-        // A block of ports apart from other tests' on this machine (NodeManagers bind what their offers give).
-        var ports = 40000 + 1000 * Random.Shared.Next(0, 20);
+        // A block of ports apart from other tests' on this machine and from outgoing connections' ephemeral ports
+        // (NodeManagers bind what their offers give).
+        var ports = 20000 + 500 * Random.Shared.Next(0, 20); // below Linux's ephemeral range (32768-60999)
         try
         {
             for (var i = 1; i <= agents; i++)
@@ -147,12 +148,39 @@ internal sealed class YarnCluster : IAsyncDisposable
             $"{count} NodeManager(s) registered with the ResourceManager", timeout ?? TimeSpan.FromSeconds(60));
     }
 
-    /// <summary>The role's allocation in the master (cpus, mem), from <c>/api/v1/state</c>.</summary>
+    /// <summary>
+    /// What the role holds in the master (cpus, mem) apart from offers outstanding: its allocation in the allocator
+    /// (which, as in Mesos, counts offered resources too) minus its frameworks' <c>offered_resources</c>, from one
+    /// <c>/api/v1/state</c>. An offer on its way to being declined is not part of YARN's share.
+    /// </summary>
     public async Task<(double Cpus, double Mem)> RoleAllocatedAsync(string role)
     {
-        var roles = (await MasterStateAsync())["roles"]!.AsArray();
-        var allocated = roles.FirstOrDefault(r => (string?)r!["name"] == role)?["allocated"]?.AsObject();
-        return ((double?)allocated?["cpus"] ?? 0, (double?)allocated?["mem"] ?? 0);
+        var state = await MasterStateAsync();
+        var allocated = state["roles"]!.AsArray().FirstOrDefault(r => (string?)r!["name"] == role)?["allocated"]?.AsObject();
+        var offered = state["frameworks"]!.AsArray().Where(f => f!["roles"]!.AsArray().Any(r => (string?)r == role))
+            .Select(f => f!["offered_resources"]?.AsObject()).ToList();
+        double Sum(string name) => Math.Round(((double?)allocated?[name] ?? 0) - offered.Sum(o => (double?)o?[name] ?? 0), 6);
+        return (Sum("cpus"), Sum("mem"));
+    }
+
+    /// <summary>
+    /// Waits until <see cref="RoleAllocatedAsync"/> is <paramref name="expected"/>; on timeout, says the last value, the
+    /// master's tasks and the bridge's state.
+    /// </summary>
+    public async Task WaitForRoleAllocatedAsync(string role, (double Cpus, double Mem) expected, string what, TimeSpan? timeout = null)
+    {
+        var last = (0.0, 0.0);
+        try
+        {
+            await Wait.UntilAsync(async () => (last = await RoleAllocatedAsync(role)) == (Math.Round(expected.Cpus, 6), Math.Round(expected.Mem, 6)),
+                what, timeout ?? TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException e)
+        {
+            var tasks = (await MasterStateAsync())["tasks"]!.AsArray().Select(t => $"{t!["id"]} {t["state"]} {t["resources"]?.ToJsonString()}");
+            throw new TimeoutException($"{e.Message}: role {role} holds {last}, expected {expected}; master tasks: {string.Join("; ", tasks)}; "
+                + $"bridge: {(_bridgeRunning ? (await BridgeJsonAsync("/api/state")).ToJsonString() : "stopped")}", e);
+        }
     }
 
     /// <summary>Task ids in the master with <paramref name="prefix"/>.</summary>
