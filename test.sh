@@ -20,6 +20,8 @@ packages+=(libavro-java openjdk-17-jre-headless)
 packages+=(python3-confluent-kafka python3-requests)
 # The jobs scheduler's schedules are computed in IANA time zones (DST tests), read from tzdata.
 packages+=(tzdata)
+# Masters elect their leader through a real etcd (Debian's etcd-server); etcdctl checks our client's writes.
+packages+=(etcd-server etcd-client)
 
 missing=()
 for p in "${packages[@]}"; do
