@@ -9,8 +9,7 @@ public sealed class EtcdFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => Etcd = await StartAsync();
 
-    public static Task<EtcdProcess> StartAsync() =>
-        EtcdProcess.StartAsync(Path.Combine(Path.GetTempPath(), "bridge-etcd-test", Guid.NewGuid().ToString("N")[..8]));
+    public static Task<EtcdProcess> StartAsync() => EtcdProcess.StartTemporaryAsync();
 
     /// <summary>A client of this etcd (short call timeout: a test waits on nothing long).</summary>
     public EtcdClient Client() => new([Etcd.ClientUrl], new EtcdClientOptions { CallTimeout = TimeSpan.FromSeconds(2) });

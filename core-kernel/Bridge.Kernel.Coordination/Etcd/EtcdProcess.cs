@@ -51,6 +51,12 @@ public sealed class EtcdProcess : IAsyncDisposable
         return etcd;
     }
 
+    /// <summary>Starts etcd with a fresh data dir under the temp directory (deleted when disposed).</summary>
+    /// <exception cref="FileNotFoundException">No etcd binary.</exception>
+    /// <exception cref="TimeoutException">It did not answer within 30 s.</exception>
+    public static Task<EtcdProcess> StartTemporaryAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(Path.Combine(Path.GetTempPath(), "bridge-etcd", Guid.NewGuid().ToString("N")[..12]), cancellationToken);
+
     /// <summary>Starts the process again (after <see cref="Kill"/>) on the same ports and data.</summary>
     /// <exception cref="TimeoutException">It did not answer within 30 s.</exception>
     public async Task RestartAsync(CancellationToken cancellationToken = default)

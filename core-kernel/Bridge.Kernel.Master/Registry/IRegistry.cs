@@ -13,7 +13,7 @@ namespace Bridge.Kernel.Master.Registry;
 /// Each write is atomic and completes only once it is durable, so the master answers a call only
 /// after its change is stored; a write that fails throws <see cref="RegistryException"/> and
 /// changes nothing. The master calls one method at a time. Implementations: <see cref="SqliteRegistry"/>
-/// (a file in the master's work dir) and <see cref="InMemoryRegistry"/> (no work dir: lost when
+/// (a file in the master's work dir), <see cref="EtcdRegistry"/> (keys in etcd, for masters electing a leader there) and <see cref="InMemoryRegistry"/> (no work dir: lost when
 /// the master stops).
 /// </remarks>
 public interface IRegistry : IAsyncDisposable

@@ -25,8 +25,6 @@ public sealed class SqliteRegistry : IRegistry
     /// <summary>The schema version this code reads and writes.</summary>
     public const int SchemaVersion = 1;
 
-    private static readonly uint ResourceTag = WireFormat.MakeTag(1, WireFormat.WireType.LengthDelimited);
-    private static readonly FieldCodec<V1.Resource> ResourceCodec = FieldCodec.ForMessage(ResourceTag, V1.Resource.Parser);
     private readonly SqliteConnection _db;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -100,7 +98,7 @@ public sealed class SqliteRegistry : IRegistry
             while (reader.Read())
             {
                 var id = reader.GetString(0);
-                agents.Add(new RegisteredAgent(new AgentId(id), reader.GetString(1), reader.GetString(2), Decode((byte[])reader.GetValue(3), id)));
+                agents.Add(new RegisteredAgent(new AgentId(id), reader.GetString(1), reader.GetString(2), CheckpointedCodec.Decode((byte[])reader.GetValue(3), Path, id)));
             }
         var weights = new Dictionary<string, double>(StringComparer.Ordinal);
         using (var reader = Command("SELECT role, weight FROM weights").ExecuteReader())
@@ -110,7 +108,7 @@ public sealed class SqliteRegistry : IRegistry
             while (reader.Read())
             {
                 var role = reader.GetString(0);
-                quotas[role] = new Quota(Quantities(reader.GetString(1), role), reader.IsDBNull(2) ? null : Quantities(reader.GetString(2), role));
+                quotas[role] = new Quota(CheckpointedCodec.Quantities(reader.GetString(1), Path, role), reader.IsDBNull(2) ? null : CheckpointedCodec.Quantities(reader.GetString(2), Path, role));
             }
         return new RegistryState(agents, weights, quotas);
     }, cancellationToken);
@@ -122,7 +120,7 @@ public sealed class SqliteRegistry : IRegistry
         command.Parameters.AddWithValue("$id", agent.Id.Value);
         command.Parameters.AddWithValue("$hostname", agent.Hostname);
         command.Parameters.AddWithValue("$address", agent.Address);
-        command.Parameters.AddWithValue("$checkpointed", Encode(agent.Checkpointed));
+        command.Parameters.AddWithValue("$checkpointed", CheckpointedCodec.Encode(agent.Checkpointed));
         command.ExecuteNonQuery();
     }, cancellationToken);
 
@@ -224,47 +222,6 @@ public sealed class SqliteRegistry : IRegistry
         command.CommandText = sql;
         command.Transaction = tx;
         return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
-    }
-
-    private static byte[] Encode(Resources resources)
-    {
-        var wire = ResourceConversion.ToWire(resources);
-        var bytes = new byte[wire.CalculateSize(ResourceCodec)];
-        var output = new CodedOutputStream(bytes);
-        wire.WriteTo(output, ResourceCodec);
-        output.Flush();
-        return bytes;
-    }
-
-    private Resources Decode(byte[] bytes, string agent)
-    {
-        try
-        {
-            var wire = new RepeatedField<V1.Resource>();
-            var input = new CodedInputStream(bytes);
-            uint tag;
-            while ((tag = input.ReadTag()) != 0)
-                if (tag == ResourceTag) wire.AddEntriesFrom(input, ResourceCodec);
-                else input.SkipLastField();
-            return ResourceConversion.ToModel(wire, "checkpointed");
-        }
-        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidMessageException)
-        {
-            throw new RegistryException($"Registry {Path}: the checkpointed resources of agent {agent} are malformed: {e.Message}", e);
-        }
-    }
-
-    private ResourceQuantities Quantities(string text, string role)
-    {
-        if (text.Length == 0) return ResourceQuantities.Empty;
-        try
-        {
-            return ResourceQuantities.Parse(text);
-        }
-        catch (ResourceParseException e)
-        {
-            throw new RegistryException($"Registry {Path}: the quota of role {role} is malformed: {e.Message}", e);
-        }
     }
 
     private static string Describe(Exception e) => e is SqliteException sqlite

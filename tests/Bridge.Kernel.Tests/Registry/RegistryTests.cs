@@ -1,12 +1,33 @@
 using Bridge.Kernel.Allocation;
+using Bridge.Kernel.Coordination.Etcd;
 using Bridge.Kernel.Master.Registry;
 using Microsoft.Data.Sqlite;
 
 namespace Bridge.Kernel.Tests.Registry;
 
-/// <summary>The registry contract, for both implementations, and what only the SQLite file has to get right.</summary>
-public sealed class RegistryTests : IDisposable
+/// <summary>The registry contract, for every implementation (the etcd one against a real etcd), and what only the
+/// SQLite file has to get right.</summary>
+public sealed class RegistryTests(RegistryTests.Etcd etcd) : IDisposable, IClassFixture<RegistryTests.Etcd>
 {
+    /// <summary>A real etcd (Debian's etcd-server) for the class; each test's registry has its own root.</summary>
+    public sealed class Etcd : IAsyncLifetime
+    {
+        public EtcdProcess Process { get; private set; } = null!;
+        public EtcdClient Client { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Process = await EtcdProcess.StartTemporaryAsync();
+            Client = new EtcdClient([Process.ClientUrl]);
+        }
+
+        public async Task DisposeAsync()
+        {
+            Client.Dispose();
+            await Process.DisposeAsync();
+        }
+    }
+
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "bridge-registry-tests", Guid.NewGuid().ToString("N"));
 
     private string DbPath => Path.Combine(_dir, "registry.db");
@@ -26,7 +47,14 @@ public sealed class RegistryTests : IDisposable
 
     private static readonly RegisteredAgent Agent2 = new(new AgentId("M-S2"), "agent-2", "127.0.0.1:4002", Resources.Empty);
 
-    private IRegistry Create(string kind) => kind == "sqlite" ? SqliteRegistry.Open(DbPath) : new InMemoryRegistry();
+    private readonly string _etcdRoot = $"/bridge-test/{Guid.NewGuid():N}/registry";
+
+    private IRegistry Create(string kind) => kind switch
+    {
+        "sqlite" => SqliteRegistry.Open(DbPath),
+        "etcd" => new EtcdRegistry(etcd.Client, _etcdRoot),
+        _ => new InMemoryRegistry(),
+    };
 
     private static async Task Fill(IRegistry registry)
     {
@@ -61,6 +89,7 @@ public sealed class RegistryTests : IDisposable
     [Theory]
     [InlineData("sqlite")]
     [InlineData("memory")]
+    [InlineData("etcd")]
     public async Task PutAndRemove_ThenLoad_GivesBackTheLastOfEverything(string kind)
     {
         await using var registry = Create(kind);
@@ -208,5 +237,44 @@ public sealed class RegistryTests : IDisposable
         using var command = db.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    [Fact]
+    public async Task Etcd_AWriteGuardedByALeaderKeyThatChanged_IsRefused_AndLandsNowhere()
+    {
+        var leaderKey = _etcdRoot + "-leader";
+        var elected = await etcd.Client.PutAsync(leaderKey, "master-a");
+        var guard = new Coordination.Etcd.Rpc.Compare
+        {
+            Key = EtcdKeys.Of(leaderKey), Target = Coordination.Etcd.Rpc.Compare.Types.CompareTarget.Create, CreateRevision = elected.Header.Revision,
+        };
+        await using var registry = new EtcdRegistry(etcd.Client, _etcdRoot, () => guard);
+        await registry.PutWeightsAsync([KeyValuePair.Create("prod", 2.0)]);
+
+        // Another master's election: the key is deleted and created again with a new create revision.
+        await etcd.Client.DeleteAsync(leaderKey);
+        await etcd.Client.PutAsync(leaderKey, "master-b");
+        var e = await Assert.ThrowsAsync<RegistryException>(() => registry.PutWeightsAsync([KeyValuePair.Create("prod", 9.0)]));
+        Assert.Contains("no longer the leader", e.Message);
+        Assert.Equal(2.0, (await registry.LoadAsync()).Weights["prod"]);
+    }
+
+    [Fact]
+    public async Task Etcd_MalformedValue_LoadNamesTheKey()
+    {
+        await etcd.Client.PutAsync(_etcdRoot + "/weights/prod", "{\"weight\":\"heavy\"}");
+        await using var registry = Create("etcd");
+        var e = await Assert.ThrowsAsync<RegistryException>(() => registry.LoadAsync());
+        Assert.Contains(_etcdRoot + "/weights/prod is malformed: weight is not a number", e.Message);
+    }
+
+    [Fact]
+    public async Task Etcd_Unreachable_WritesFailAsUnavailable()
+    {
+        using var dead = new EtcdClient([new Uri("http://127.0.0.1:9")], new EtcdClientOptions { CallTimeout = TimeSpan.FromMilliseconds(500) });
+        await using var registry = new EtcdRegistry(dead, _etcdRoot);
+        var e = await Assert.ThrowsAsync<RegistryException>(() => registry.PutAgentAsync(Agent2));
+        Assert.Contains("the write failed", e.Message);
+        Assert.Contains("no endpoint answered", e.Message);
     }
 }
