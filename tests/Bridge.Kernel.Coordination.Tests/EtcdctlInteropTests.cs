@@ -42,7 +42,7 @@ public sealed class EtcdctlInteropTests(EtcdFixture fixture) : IClassFixture<Etc
         var (id, _) = await client.GrantLeaseAsync(TimeSpan.FromSeconds(30));
         await client.PutAsync(key, "v", id);
         var output = await Etcdctl("lease", "timetolive", id.ToString("x"), "--keys");
-        Assert.Contains($"lease {id:x} granted with TTL(30s)", output);
+        Assert.Contains($"lease {id:x16} granted with TTL(30s)", output); // etcdctl prints ids as %016x
         Assert.Contains(key, output);
         await Etcdctl("lease", "revoke", id.ToString("x"));
         Assert.Null(await client.GetAsync(key));

@@ -10,14 +10,16 @@ namespace Bridge.Kernel.Master;
 /// <c>bridge.v1.agent.AgentMaster</c> on the master: one bidirectional stream per agent
 /// (core-kernel/proto/bridge/v1/agent.proto). The first message must register or re-register;
 /// a malformed message ends the stream with INVALID_ARGUMENT naming the field, and the agent
-/// counts as disconnected until it connects again.
+/// counts as disconnected until it connects again. A master that does not lead answers UNAVAILABLE naming the leader
+/// (<see cref="ElectedMaster.NotLeader"/>); when it stops leading, the stream ends.
 /// </summary>
-public sealed class AgentMasterService(Master master) : ServiceBase(AgentReflection.Descriptor.FindTypeByName<ServiceDescriptor>("AgentMaster"))
+public sealed class AgentMasterService(ElectedMaster elected) : ServiceBase(AgentReflection.Descriptor.FindTypeByName<ServiceDescriptor>("AgentMaster"))
 {
     /// <summary>rpc Connect.</summary>
     public async Task Connect(IAsyncStreamReader<AgentMessage> requests, IServerStreamWriter<MasterMessage> responses, ServerCallContext context)
     {
         var cancel = context.CancellationToken;
+        var master = elected.Current;
         if (!await requests.MoveNext(cancel)) return;
         var connection = new AgentConnection();
         var id = await RpcErrors.Map(() => master.AgentConnectedAsync(connection, requests.Current));

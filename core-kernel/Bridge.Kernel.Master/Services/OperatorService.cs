@@ -12,17 +12,18 @@ namespace Bridge.Kernel.Master;
 /// FRAMEWORK_* and OFFERS_SUMMARY (at most one per allocation interval, when offers changed)
 /// events, with a HEARTBEAT at the master's heartbeat interval.
 /// </summary>
-public sealed class OperatorService(Master master) : ServiceBase(OperatorReflection.Descriptor.FindTypeByName<ServiceDescriptor>("Operator"))
+public sealed class OperatorService(ElectedMaster elected) : ServiceBase(OperatorReflection.Descriptor.FindTypeByName<ServiceDescriptor>("Operator"))
 {
     /// <summary>rpc Call. INVALID_ARGUMENT (malformed, naming the field), NOT_FOUND (unknown agent),
     /// FAILED_PRECONDITION (resources to reserve are not free).</summary>
-    public Task<Response> Call(Call request, ServerCallContext context) => RpcErrors.Map(() => master.OperatorCallAsync(request));
+    public Task<Response> Call(Call request, ServerCallContext context) => RpcErrors.Map(() => elected.Current.OperatorCallAsync(request));
 
     /// <summary>rpc Subscribe (a SUBSCRIBE call).</summary>
     public async Task Subscribe(Call request, IServerStreamWriter<Event> responses, ServerCallContext context)
     {
         if (request.Type != V1.Operator.Call.Types.Type.Subscribe)
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"type: Subscribe takes a SUBSCRIBE call, not {request.Type}"));
+        var master = elected.Current;
         var (state, events, close) = await RpcErrors.Map(() => master.OperatorSubscribeAsync());
         var interval = master.Options.HeartbeatInterval;
         var time = master.Options.TimeProvider;

@@ -11,9 +11,10 @@ namespace Bridge.Kernel.Master;
 /// disconnection: the framework's tasks wait for its failover timeout) and sends the stream id both
 /// in SUBSCRIBED and as the <c>bridge-stream-id</c> response header (where Mesos sends
 /// <c>Mesos-Stream-Id</c>); <c>Call</c> carries every other call, with the stream id in the
-/// <c>bridge-stream-id</c> request header.
+/// <c>bridge-stream-id</c> request header. A master that does not lead answers UNAVAILABLE naming the leader
+/// (<see cref="ElectedMaster.NotLeader"/>).
 /// </summary>
-public sealed class SchedulerService(Master master) : ServiceBase(SchedulerReflection.Descriptor.FindTypeByName<ServiceDescriptor>("Scheduler"))
+public sealed class SchedulerService(ElectedMaster elected) : ServiceBase(SchedulerReflection.Descriptor.FindTypeByName<ServiceDescriptor>("Scheduler"))
 {
     /// <summary>The metadata header that carries the stream id from SUBSCRIBED (Mesos: <c>Mesos-Stream-Id</c>).</summary>
     public const string StreamIdHeader = "bridge-stream-id";
@@ -24,6 +25,7 @@ public sealed class SchedulerService(Master master) : ServiceBase(SchedulerRefle
     {
         if (request.Type != V1.Scheduler.Call.Types.Type.Subscribe)
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"type: Subscribe takes a SUBSCRIBE call, not {request.Type}"));
+        var master = elected.Current;
         var connection = await RpcErrors.Map(() => master.SubscribeAsync(request));
         try
         {
@@ -45,6 +47,7 @@ public sealed class SchedulerService(Master master) : ServiceBase(SchedulerRefle
     public async Task<Response> Call(Call request, ServerCallContext context)
     {
         var streamId = context.RequestHeaders.GetValue(StreamIdHeader);
+        var master = elected.Current;
         await RpcErrors.Map(async () => { await master.CallAsync(request, streamId); return true; });
         return new Response();
     }

@@ -1,0 +1,88 @@
+using System.Net;
+using Bridge.Kernel.Coordination.Etcd;
+using Bridge.Kernel.Master;
+using Bridge.Kernel.Protocol;
+using Bridge.Kernel.V1.Operator;
+using Bridge.Rpc;
+using Bridge.Testing;
+using OperatorCall = Bridge.Kernel.V1.Operator.Call;
+
+namespace Bridge.Kernel.Coordination.Tests;
+
+/// <summary>Masters electing their leader in a real etcd: one leads, standbys answer UNAVAILABLE naming it and redirect
+/// HTTP, the leader's registry writes survive its failover, and a leader that loses its lease stops serving at once.</summary>
+public sealed class ElectedMasterTests(EtcdFixture fixture) : IClassFixture<EtcdFixture>
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private Task<MasterServer> StartAsync(EtcdClient etcd, string root) => MasterServer.StartElectedAsync(new MasterOptions(),
+        new MasterElectionOptions(etcd, root, TimeSpan.FromSeconds(1)), new IPEndPoint(IPAddress.Loopback, 0));
+
+    private static async Task<Response> OperatorAsync(Uri master, OperatorCall call)
+    {
+        using var channel = RpcChannel.ForAddress(master);
+        return await new OperatorClient(channel).Call(call);
+    }
+
+    private static OperatorCall Weight(string role, double weight) => new()
+    {
+        Type = OperatorCall.Types.Type.UpdateWeights,
+        UpdateWeights = new() { WeightInfos = { new WeightInfo { Role = role, Weight = weight } } },
+    };
+
+    private static OperatorCall GetRoles => new() { Type = OperatorCall.Types.Type.GetRoles };
+
+    [Fact]
+    public async Task OneLeads_TheStandbyRefusesNamingIt_AndTakesOverWithTheRegistryWhenItGoes()
+    {
+        using var etcd = fixture.Client();
+        var root = EtcdFixture.Prefix() + "bridge";
+        var first = await StartAsync(etcd, root);
+        await Wait.UntilAsync(() => first.IsLeader, "the first master to lead", Bound);
+        await using var second = await StartAsync(etcd, root);
+        var leader = first.Address.ToString().TrimEnd('/');
+        await Wait.UntilAsync(() => second.Elected.Leader == leader, "the standby to know the leader", Bound);
+        Assert.False(second.IsLeader);
+
+        // The standby: gRPC UNAVAILABLE with the leader in the message and trailer; HTTP 307 to the leader.
+        var refused = await Assert.ThrowsAsync<RpcException>(() => OperatorAsync(second.Address, GetRoles));
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        Assert.Contains($"the leader is {leader}", refused.Status.Detail);
+        Assert.Equal(leader, refused.Trailers.GetValue(ElectedMaster.LeaderHeader));
+        using (var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }))
+        {
+            using var state = await http.GetAsync(new Uri(second.Address, "/api/v1/state"));
+            Assert.Equal(HttpStatusCode.TemporaryRedirect, state.StatusCode);
+            Assert.Equal(new Uri(leader + "/api/v1/state"), state.Headers.Location);
+            Assert.Contains("\"leader\":false", await http.GetStringAsync(new Uri(second.Address, "/health")));
+        }
+
+        // The leader writes to the etcd registry; when it goes, the standby leads with what it wrote.
+        await OperatorAsync(first.Address, Weight("prod", 3));
+        await first.DisposeAsync(); // resigns: the standby is elected at once, not after the lease's TTL
+        await Wait.UntilAsync(() => second.IsLeader, "the standby to lead", Bound);
+        var roles = (await OperatorAsync(second.Address, GetRoles)).GetRoles.Roles;
+        Assert.Equal(3, roles.Single(r => r.Name == "prod").Weight);
+    }
+
+    [Fact]
+    public async Task ALeaderWhoseLeaseIsGone_StopsServingAtOnce_AndCampaignsAgain()
+    {
+        using var etcd = fixture.Client();
+        var root = EtcdFixture.Prefix() + "bridge";
+        await using var master = await StartAsync(etcd, root);
+        await Wait.UntilAsync(() => master.IsLeader, "the master to lead", Bound);
+        await OperatorAsync(master.Address, GetRoles);
+
+        // etcd forgets the lease (as when it expired): the leader key goes with it.
+        var key = (await etcd.GetPrefixAsync(root + "/leader/")).Kvs.Single();
+        await etcd.RevokeLeaseAsync(key.Lease);
+        await Wait.UntilAsync(() => !master.IsLeader, "the master to stop leading", Bound);
+
+        // It campaigns again, alone, and leads with a new key.
+        await Wait.UntilAsync(() => master.IsLeader, "the master to lead again", Bound);
+        var again = (await etcd.GetPrefixAsync(root + "/leader/")).Kvs.Single();
+        Assert.NotEqual(key.Lease, again.Lease);
+        await OperatorAsync(master.Address, GetRoles);
+    }
+}
