@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Bridge.Kernel.Allocation;
+using Bridge.Kernel.Coordination.Etcd;
 using Bridge.Kernel.Master;
 using Bridge.Kernel.Master.Registry;
 
@@ -22,8 +23,20 @@ internal static class MasterCommand
             Description = "Where the master keeps its registry (WORK_DIR/registry.db: agents, weights, quota, reservations survive a restart). Default: in memory.",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BRIDGE_MASTER_WORK_DIR"),
         };
+        var etcd = new Option<string?>("--etcd")
+        {
+            Description = "etcd endpoints (http://HOST:PORT,...): masters elect their leader there and keep the registry there; "
+                + "a master stands by, redirecting callers to the leader, until it is elected. Default: a lone master.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BRIDGE_ETCD_ENDPOINTS"),
+        };
+        var leaseTtl = new Option<int>("--etcd-lease-ttl")
+        {
+            Description = "Seconds of the leader's etcd lease: a dead leader is replaced about this long after it dies (etcd's minimum is 1.5 election timeouts).",
+            DefaultValueFactory = _ => 5,
+        };
+        var root = new Option<string>("--etcd-prefix") { Description = "Key prefix in etcd (election under PREFIX/leader/, registry under PREFIX/registry/).", DefaultValueFactory = _ => "/bridge" };
         var offerTimeout = OfferTimeoutOption();
-        var command = new Command("master", "Run a master until interrupted.") { port, address, workDir, offerTimeout };
+        var command = new Command("master", "Run a master until interrupted.") { port, address, workDir, etcd, leaseTtl, root, offerTimeout };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!IPAddress.TryParse(parse.GetValue(address), out var ip))
@@ -33,6 +46,8 @@ internal static class MasterCommand
             }
             if (Options(parse, offerTimeout, parse.GetValue(workDir), "bridge master") is not { } options) return 2;
             using var logs = Logging.Create();
+            if (parse.GetValue(etcd) is { Length: > 0 } endpoints) return await RunElectedAsync(options, endpoints, parse.GetValue(leaseTtl), parse.GetValue(root)!,
+                new IPEndPoint(ip, parse.GetValue(port)), logs, cancellationToken);
             MasterServer master;
             try
             {
@@ -51,6 +66,36 @@ internal static class MasterCommand
             return 0;
         });
         return command;
+    }
+
+    private static async Task<int> RunElectedAsync(MasterOptions options, string endpoints, int leaseTtl, string root, IPEndPoint endpoint,
+        Microsoft.Extensions.Logging.ILoggerFactory logs, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Uri> urls;
+        try
+        {
+            urls = EtcdClient.ParseEndpoints(endpoints);
+        }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine($"bridge master: --etcd: {e.Message}");
+            return 2;
+        }
+        if (leaseTtl is < 1 or > 3600)
+        {
+            Console.Error.WriteLine($"bridge master: --etcd-lease-ttl must be 1 to 3600 seconds, not {leaseTtl}");
+            return 2;
+        }
+        if (!root.StartsWith('/'))
+        {
+            Console.Error.WriteLine($"bridge master: --etcd-prefix must start with /, not '{root}'");
+            return 2;
+        }
+        using var client = new EtcdClient(urls);
+        await using var master = await MasterServer.StartElectedAsync(options, new MasterElectionOptions(client, root, TimeSpan.FromSeconds(leaseTtl)), endpoint, logs, cancellationToken);
+        Console.WriteLine($"master at {master.Address}, electing its leader in etcd {string.Join(",", urls)} under {root}/leader/ (lease TTL {leaseTtl} s)");
+        await Shutdown.WaitAsync(cancellationToken);
+        return 0;
     }
 
     /// <summary><c>--offer-timeout SECONDS</c>: outstanding offers older than this are rescinded (Mesos <c>--offer_timeout</c>).</summary>
