@@ -8,6 +8,11 @@ public sealed record AgentOptions
     /// <summary>The master's gRPC address, e.g. <c>http://127.0.0.1:5050</c>.</summary>
     public required Uri Master { get; init; }
 
+    /// <summary>The other masters when several elect a leader in etcd (<c>bridge agent --master a,b,c</c>): when the
+    /// master stops answering or closes the stream, the agent tries the leader a standby names, else the next master
+    /// (default: none).</summary>
+    public IReadOnlyList<Uri> OtherMasters { get; init; } = [];
+
     /// <summary>The hostname the agent reports (placement rules such as UNIQUE hostname use it) (default: the machine's name).</summary>
     public string Hostname { get; init; } = Environment.MachineName;
 

@@ -38,8 +38,17 @@ public sealed class ElectedMaster
         set => _leader = value;
     }
 
-    /// <summary>This process leads with <paramref name="master"/> from now on.</summary>
-    public void Lead(Master master) => _master = master;
+    /// <summary>How many times this process has been elected (a lone master: 0, it never campaigns).</summary>
+    public int Terms => _terms;
+
+    private int _terms;
+
+    /// <summary>This process leads with <paramref name="master"/> from now on (a new term).</summary>
+    public void Lead(Master master)
+    {
+        Interlocked.Increment(ref _terms);
+        _master = master;
+    }
 
     /// <summary>This process stops leading: calls are refused from now on; returns the master that led, to be stopped.</summary>
     public Master? StepDown() => Interlocked.Exchange(ref _master, null);

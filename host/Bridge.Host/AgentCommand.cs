@@ -5,12 +5,15 @@ using Bridge.Kernel.Agent;
 
 namespace Bridge.Host;
 
-/// <summary><c>bridge agent --master HOST:PORT</c>: an agent on its own, offering this machine (or <c>--resources</c>).</summary>
+/// <summary><c>bridge agent --master HOST:PORT[,HOST:PORT...]</c>: an agent on its own, offering this machine (or <c>--resources</c>).</summary>
 internal static class AgentCommand
 {
     public static Command Create()
     {
-        var master = new Option<string>("--master") { Description = "The master, HOST:PORT.", Required = true };
+        var master = new Option<string>("--master")
+        {
+            Description = "The master, HOST:PORT; several, comma-separated, when masters elect a leader in etcd (the agent follows the leader).", Required = true,
+        };
         var hostname = new Option<string>("--hostname") { Description = "Hostname to report.", DefaultValueFactory = _ => Environment.MachineName };
         var resources = new Option<string?>("--resources") { Description = "Resources in the Mesos syntax, e.g. 'cpus:4;mem:8192;ports:[31000-32000]' (default: detected)." };
         var attributes = new Option<string?>("--attributes") { Description = "Attributes, e.g. 'rack:r1;zone:a'." };
@@ -22,9 +25,12 @@ internal static class AgentCommand
             AgentOptions options;
             try
             {
+                var masters = parse.GetValue(master)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Shutdown.MasterUri).ToArray();
+                if (masters.Length == 0) throw new FormatException("--master: no master given");
                 options = new AgentOptions
                 {
-                    Master = Shutdown.MasterUri(parse.GetValue(master)!),
+                    Master = masters[0],
+                    OtherMasters = masters[1..],
                     Hostname = parse.GetValue(hostname)!,
                     Resources = parse.GetValue(resources) is { } r ? Resources.Parse(r) : null,
                     Attributes = parse.GetValue(attributes) is { } a ? Attributes.Parse(a) : Attributes.Empty,

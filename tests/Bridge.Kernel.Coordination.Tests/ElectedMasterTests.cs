@@ -1,4 +1,5 @@
 using System.Net;
+using Bridge.Kernel.Agent;
 using Bridge.Kernel.Coordination.Etcd;
 using Bridge.Kernel.Master;
 using Bridge.Kernel.Protocol;
@@ -16,7 +17,7 @@ public sealed class ElectedMasterTests(EtcdFixture fixture) : IClassFixture<Etcd
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     private Task<MasterServer> StartAsync(EtcdClient etcd, string root) => MasterServer.StartElectedAsync(new MasterOptions(),
-        new MasterElectionOptions(etcd, root, TimeSpan.FromSeconds(1)), new IPEndPoint(IPAddress.Loopback, 0));
+        new MasterElectionOptions(etcd, root, TimeSpan.FromSeconds(2)), new IPEndPoint(IPAddress.Loopback, 0));
 
     private static async Task<Response> OperatorAsync(Uri master, OperatorCall call)
     {
@@ -77,12 +78,37 @@ public sealed class ElectedMasterTests(EtcdFixture fixture) : IClassFixture<Etcd
         // etcd forgets the lease (as when it expired): the leader key goes with it.
         var key = (await etcd.GetPrefixAsync(root + "/leader/")).Kvs.Single();
         await etcd.RevokeLeaseAsync(key.Lease);
-        await Wait.UntilAsync(() => !master.IsLeader, "the master to stop leading", Bound);
-
-        // It campaigns again, alone, and leads with a new key.
-        await Wait.UntilAsync(() => master.IsLeader, "the master to lead again", Bound);
+        // It stops leading (its first term ends), campaigns again, alone, and leads with a new key.
+        await Wait.UntilAsync(() => master.Elected.Terms == 2 && master.IsLeader, "the master to lead again, in a second term", Bound);
         var again = (await etcd.GetPrefixAsync(root + "/leader/")).Kvs.Single();
         Assert.NotEqual(key.Lease, again.Lease);
         await OperatorAsync(master.Address, GetRoles);
     }
+
+    [Fact]
+    public async Task AnAgentGivenEveryMaster_RegistersWithTheLeader_AndFollowsTheNextOne()
+    {
+        using var etcd = fixture.Client();
+        var root = EtcdFixture.Prefix() + "bridge";
+        var first = await StartAsync(etcd, root);
+        await Wait.UntilAsync(() => first.IsLeader, "the first master to lead", Bound);
+        await using var second = await StartAsync(etcd, root);
+        await Wait.UntilAsync(() => second.Elected.Leader is not null, "the standby to know the leader", Bound);
+
+        // The agent is pointed at the standby first: it is sent on to the leader.
+        var workDir = Path.Combine(Path.GetTempPath(), "bridge-ha-agent", Guid.NewGuid().ToString("N")[..8]);
+        await using var agent = await AgentServer.StartAsync(new AgentOptions
+        {
+            Master = second.Address, OtherMasters = [first.Address], Hostname = "agent-1", Resources = Resources.Parse("cpus:1;mem:512"),
+            WorkDir = workDir, ReconnectBackoff = TimeSpan.FromMilliseconds(50), ReconnectBackoffMax = TimeSpan.FromMilliseconds(200),
+        }, new IPEndPoint(IPAddress.Loopback, 0));
+        await agent.Agent.Registered.WaitAsync(Bound);
+        Assert.Single((await OperatorAsync(first.Address, GetAgents)).GetAgents.Agents);
+
+        await first.DisposeAsync();
+        await Wait.UntilAsync(() => second.IsLeader, "the standby to lead", Bound);
+        await Wait.UntilAsync(async () => (await OperatorAsync(second.Address, GetAgents)).GetAgents.Agents.Count == 1, "the agent on the new leader", Bound);
+    }
+
+    private static OperatorCall GetAgents => new() { Type = OperatorCall.Types.Type.GetAgents };
 }

@@ -10,6 +10,8 @@ namespace Bridge.Kernel.Agent.Internal;
 /// The agent's stream to its master: connects, sends the registration the agent builds, pumps
 /// messages both ways, and on any failure reconnects with backoff
 /// (<see cref="AgentOptions.ReconnectBackoff"/> doubling to <see cref="AgentOptions.ReconnectBackoffMax"/>).
+/// Among several masters (<see cref="AgentOptions.OtherMasters"/>), a standby's UNAVAILABLE naming the leader sends
+/// it there at once; any other failure moves it to the next master.
 /// Messages sent while disconnected are dropped: status updates are kept and resent by
 /// <see cref="StatusUpdates"/>, everything else is rebuilt by re-registration.
 /// </summary>
@@ -23,59 +25,86 @@ internal sealed class MasterLink(AgentOptions options, ILogger logger, Func<Task
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var backoff = options.ReconnectBackoff;
-        using var channel = RpcChannel.ForAddress(options.Master);
-        var client = new AgentMasterClient(channel);
-        while (!cancellationToken.IsCancellationRequested)
+        var targets = new MasterTargets(options.Master, options.OtherMasters);
+        var channels = new Dictionary<Uri, RpcChannel>();
+        try
         {
-            var gotMessage = false;
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                using var call = client.Connect(new CallOptions(CancellationToken: cancellationToken));
-                var outbound = Channel.CreateUnbounded<AgentMessage>(new UnboundedChannelOptions { SingleReader = true });
-                await call.RequestStream.WriteAsync(await registration());
-                Volatile.Write(ref _outbound, outbound);
-                var writer = PumpAsync(outbound.Reader, call.RequestStream, cancellationToken);
+                var master = targets.Current;
+                if (!channels.TryGetValue(master, out var channel)) channels[master] = channel = RpcChannel.ForAddress(master);
+                var (gotMessage, leader) = await ConnectAsync(new AgentMasterClient(channel), master, cancellationToken);
+                if (cancellationToken.IsCancellationRequested) break;
+                disconnected();
+                if (gotMessage) backoff = options.ReconnectBackoff;
+                // A standby that named the leader: straight there. Otherwise the next master, after the backoff.
+                if (leader is not null && targets.Redirect(leader)) continue;
+                if (leader is null) targets.Failed();
                 try
                 {
-                    while (await call.ResponseStream.MoveNext(cancellationToken))
-                    {
-                        gotMessage = true;
-                        backoff = options.ReconnectBackoff;
-                        received(call.ResponseStream.Current);
-                    }
-                    logger.LogWarning("The master closed the agent stream");
+                    await Task.Delay(backoff, options.TimeProvider, cancellationToken);
                 }
-                finally
+                catch (OperationCanceledException)
                 {
-                    Volatile.Write(ref _outbound, null);
-                    outbound.Writer.TryComplete();
-                    await writer;
+                    break;
                 }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (RpcException e)
-            {
-                logger.LogWarning("Agent stream to {Master} failed: {Status} {Detail}", options.Master, e.StatusCode, e.Status.Detail);
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException)
-            {
-                logger.LogWarning("Agent stream to {Master} failed: {Error}", options.Master, e.Message);
-            }
-            disconnected();
-            if (!gotMessage) backoff = backoff * 2 < options.ReconnectBackoffMax ? backoff * 2 : options.ReconnectBackoffMax;
-            try
-            {
-                await Task.Delay(backoff, options.TimeProvider, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                if (!gotMessage) backoff = backoff * 2 < options.ReconnectBackoffMax ? backoff * 2 : options.ReconnectBackoffMax;
             }
         }
+        finally
+        {
+            foreach (var channel in channels.Values) channel.Dispose();
+        }
     }
+
+    /// <summary>
+    /// One stream to <paramref name="master"/> until it ends: whether any message came, and the leader a standby named
+    /// (its <c>bridge-leader</c> trailer; empty when it knows none), or null when no standby answered.
+    /// </summary>
+    private async Task<(bool GotMessage, string? Leader)> ConnectAsync(AgentMasterClient client, Uri master, CancellationToken cancellationToken)
+    {
+        var gotMessage = false;
+        try
+        {
+            using var call = client.Connect(new CallOptions(CancellationToken: cancellationToken));
+            var outbound = Channel.CreateUnbounded<AgentMessage>(new UnboundedChannelOptions { SingleReader = true });
+            await call.RequestStream.WriteAsync(await registration());
+            Volatile.Write(ref _outbound, outbound);
+            var writer = PumpAsync(outbound.Reader, call.RequestStream, cancellationToken);
+            try
+            {
+                while (await call.ResponseStream.MoveNext(cancellationToken))
+                {
+                    gotMessage = true;
+                    received(call.ResponseStream.Current);
+                }
+                logger.LogWarning("The master {Master} closed the agent stream", master);
+            }
+            finally
+            {
+                Volatile.Write(ref _outbound, null);
+                outbound.Writer.TryComplete();
+                await writer;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (RpcException e)
+        {
+            var leader = e.StatusCode == StatusCode.Unavailable ? e.Trailers.GetValue(LeaderHeader) : null;
+            logger.LogWarning("Agent stream to {Master} failed: {Status} {Detail}", master, e.StatusCode, e.Status.Detail);
+            return (gotMessage, leader);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            logger.LogWarning("Agent stream to {Master} failed: {Error}", master, e.Message);
+        }
+        return (gotMessage, null);
+    }
+
+    /// <summary>The trailer a standby master names the leader in (the master's <c>ElectedMaster.LeaderHeader</c>).</summary>
+    private const string LeaderHeader = "bridge-leader";
 
     private static async Task PumpAsync(ChannelReader<AgentMessage> messages, IClientStreamWriter<AgentMessage> stream, CancellationToken cancellationToken)
     {
