@@ -11,7 +11,7 @@ public sealed class ElectedMaster
 {
     /// <summary>The trailer (gRPC) and header (HTTP) that carry the leader's address, <c>http://host:port</c>; empty when
     /// no leader is known.</summary>
-    public const string LeaderHeader = "bridge-leader";
+    public const string LeaderHeader = Protocol.MasterTargets.LeaderHeader;
 
     private volatile Master? _master;
     private volatile string? _leader;

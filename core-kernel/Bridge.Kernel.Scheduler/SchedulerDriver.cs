@@ -24,20 +24,27 @@ public sealed record SchedulerDriverOptions
 
     /// <summary>Clock for the backoff (default: system).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The other masters when several elect a leader in etcd: when the master stops answering or ends the
+    /// stream, the driver re-subscribes at the leader a standby names (at once), else at the next master (after the
+    /// backoff) (default: none).</summary>
+    public IReadOnlyList<Uri> OtherMasters { get; init; } = [];
 }
 
 /// <summary>
 /// The client side of the scheduler API (core-kernel/proto/bridge/v1/scheduler.proto), in the shape
 /// of Mesos' <c>SchedulerDriver</c>: <see cref="RunAsync"/> subscribes the framework, dispatches
 /// events to the <see cref="Scheduler"/> one at a time, and when the stream breaks re-subscribes
-/// with the same framework id (a failover, keeping the tasks) after a backoff. Calls made while
+/// with the same framework id (a failover, keeping the tasks) after a backoff; among several masters
+/// (<see cref="SchedulerDriverOptions.OtherMasters"/>) it follows the leader a standby names. Calls made while
 /// disconnected fail with UNAVAILABLE. Every call throws <see cref="RpcException"/> with the
 /// master's status (INVALID_ARGUMENT naming the field, NOT_FOUND, FAILED_PRECONDITION).
 /// </summary>
 public sealed class SchedulerDriver : IAsyncDisposable
 {
-    private readonly RpcChannel _channel;
-    private readonly SchedulerClient _client;
+    private readonly Dictionary<Uri, RpcChannel> _channels = [];
+    private readonly MasterTargets _targets;
+    private volatile SchedulerClient _client;
     private readonly Scheduler _scheduler;
     private readonly SchedulerDriverOptions _options;
     private readonly FrameworkInfo _info;
@@ -47,11 +54,23 @@ public sealed class SchedulerDriver : IAsyncDisposable
     /// <summary>A driver for <paramref name="framework"/> at <paramref name="master"/> (e.g. <c>http://127.0.0.1:5050</c>).</summary>
     public SchedulerDriver(Uri master, FrameworkInfo framework, Scheduler scheduler, SchedulerDriverOptions? options = null)
     {
-        _channel = RpcChannel.ForAddress(master);
-        _client = new SchedulerClient(_channel);
         _info = framework.Clone();
         _scheduler = scheduler;
         _options = options ?? new SchedulerDriverOptions();
+        _targets = new MasterTargets(master, _options.OtherMasters);
+        _client = ClientOf(master);
+    }
+
+    /// <summary>The master the driver subscribes at now.</summary>
+    public Uri Master => _targets.Current;
+
+    private SchedulerClient ClientOf(Uri master)
+    {
+        lock (_channels)
+        {
+            if (!_channels.TryGetValue(master, out var channel)) _channels[master] = channel = RpcChannel.ForAddress(master);
+            return new SchedulerClient(channel);
+        }
     }
 
     /// <summary>The framework's id once subscribed (kept across reconnections).</summary>
@@ -68,6 +87,7 @@ public sealed class SchedulerDriver : IAsyncDisposable
         var subscribedBefore = false;
         while (!cancellationToken.IsCancellationRequested)
         {
+            RpcException? failure = null;
             try
             {
                 var call = new Call { Type = Call.Types.Type.Subscribe, FrameworkId = _info.Id, Subscribe = new() { FrameworkInfo = _info } };
@@ -91,15 +111,19 @@ public sealed class SchedulerDriver : IAsyncDisposable
             {
                 return;
             }
-            catch (RpcException) when (!_tornDown)
+            catch (RpcException e) when (!_tornDown)
             {
-                // The master is away or restarting: subscribe again after the backoff.
+                // The master is away, restarting, or not the leader: subscribe again (at the leader it names, or the next master).
+                failure = e;
             }
             catch (RpcException)
             {
             }
             if (_tornDown) return; // the master ends the stream after our TEARDOWN, one way or another
             _streamId = null;
+            var redirected = _targets.After(failure);
+            _client = ClientOf(_targets.Current);
+            if (redirected) continue;
             try
             {
                 await Task.Delay(backoff, _options.TimeProvider, cancellationToken);
@@ -245,7 +269,8 @@ public sealed class SchedulerDriver : IAsyncDisposable
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
-        _channel.Dispose();
+        lock (_channels)
+            foreach (var channel in _channels.Values) channel.Dispose();
         return ValueTask.CompletedTask;
     }
 }

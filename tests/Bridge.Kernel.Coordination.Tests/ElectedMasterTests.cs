@@ -111,4 +111,49 @@ public sealed class ElectedMasterTests(EtcdFixture fixture) : IClassFixture<Etcd
     }
 
     private static OperatorCall GetAgents => new() { Type = OperatorCall.Types.Type.GetAgents };
+
+    [Fact]
+    public async Task AFrameworkGivenEveryMaster_SubscribesAtTheLeader_AndResubscribesWithItsIdAtTheNextOne()
+    {
+        using var etcd = fixture.Client();
+        var root = EtcdFixture.Prefix() + "bridge";
+        var first = await StartAsync(etcd, root);
+        await Wait.UntilAsync(() => first.IsLeader, "the first master to lead", Bound);
+        await using var second = await StartAsync(etcd, root);
+        await Wait.UntilAsync(() => second.Elected.Leader is not null, "the standby to know the leader", Bound);
+
+        var subscriptions = new Subscriptions();
+        await using var driver = new Kernel.Scheduler.SchedulerDriver(second.Address, new V1.FrameworkInfo { Name = "ha", User = "root", FailoverTimeout = 60 }, subscriptions,
+            new Kernel.Scheduler.SchedulerDriverOptions { OtherMasters = [first.Address], Backoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(200) });
+        using var stop = new CancellationTokenSource();
+        var run = driver.RunAsync(stop.Token);
+        await Wait.UntilAsync(() => subscriptions.Count == 1, "the framework subscribed (at the leader)", Bound);
+        Assert.Equal(first.Address, driver.Master);
+
+        await first.DisposeAsync();
+        await Wait.UntilAsync(() => subscriptions.Count == 2, "the framework re-subscribed at the new leader", Bound);
+        Assert.Equal(second.Address, driver.Master);
+        Assert.True(subscriptions.Reconnected);
+        Assert.Single(subscriptions.Ids.Distinct());
+        await stop.CancelAsync();
+        await run;
+    }
+
+    private sealed class Subscriptions : Kernel.Scheduler.Scheduler
+    {
+        private readonly List<string> _ids = [];
+
+        public int Count { get { lock (_ids) return _ids.Count; } }
+
+        public List<string> Ids { get { lock (_ids) return [.. _ids]; } }
+
+        public bool Reconnected { get; private set; }
+
+        public override Task SubscribedAsync(Kernel.Scheduler.SchedulerDriver driver, V1.FrameworkID frameworkId, bool reconnected)
+        {
+            lock (_ids) _ids.Add(frameworkId.Value);
+            Reconnected |= reconnected;
+            return Task.CompletedTask;
+        }
+    }
 }

@@ -33,13 +33,12 @@ internal sealed class MasterLink(AgentOptions options, ILogger logger, Func<Task
             {
                 var master = targets.Current;
                 if (!channels.TryGetValue(master, out var channel)) channels[master] = channel = RpcChannel.ForAddress(master);
-                var (gotMessage, leader) = await ConnectAsync(new AgentMasterClient(channel), master, cancellationToken);
+                var (gotMessage, error) = await ConnectAsync(new AgentMasterClient(channel), master, cancellationToken);
                 if (cancellationToken.IsCancellationRequested) break;
                 disconnected();
                 if (gotMessage) backoff = options.ReconnectBackoff;
                 // A standby that named the leader: straight there. Otherwise the next master, after the backoff.
-                if (leader is not null && targets.Redirect(leader)) continue;
-                if (leader is null) targets.Failed();
+                if (targets.After(error)) continue;
                 try
                 {
                     await Task.Delay(backoff, options.TimeProvider, cancellationToken);
@@ -58,10 +57,10 @@ internal sealed class MasterLink(AgentOptions options, ILogger logger, Func<Task
     }
 
     /// <summary>
-    /// One stream to <paramref name="master"/> until it ends: whether any message came, and the leader a standby named
-    /// (its <c>bridge-leader</c> trailer; empty when it knows none), or null when no standby answered.
+    /// One stream to <paramref name="master"/> until it ends: whether any message came, and the status it failed with
+    /// (null when it ended otherwise).
     /// </summary>
-    private async Task<(bool GotMessage, string? Leader)> ConnectAsync(AgentMasterClient client, Uri master, CancellationToken cancellationToken)
+    private async Task<(bool GotMessage, RpcException? Error)> ConnectAsync(AgentMasterClient client, Uri master, CancellationToken cancellationToken)
     {
         var gotMessage = false;
         try
@@ -92,9 +91,8 @@ internal sealed class MasterLink(AgentOptions options, ILogger logger, Func<Task
         }
         catch (RpcException e)
         {
-            var leader = e.StatusCode == StatusCode.Unavailable ? e.Trailers.GetValue(LeaderHeader) : null;
             logger.LogWarning("Agent stream to {Master} failed: {Status} {Detail}", master, e.StatusCode, e.Status.Detail);
-            return (gotMessage, leader);
+            return (gotMessage, e);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
@@ -102,9 +100,6 @@ internal sealed class MasterLink(AgentOptions options, ILogger logger, Func<Task
         }
         return (gotMessage, null);
     }
-
-    /// <summary>The trailer a standby master names the leader in (the master's <c>ElectedMaster.LeaderHeader</c>).</summary>
-    private const string LeaderHeader = "bridge-leader";
 
     private static async Task PumpAsync(ChannelReader<AgentMessage> messages, IClientStreamWriter<AgentMessage> stream, CancellationToken cancellationToken)
     {

@@ -19,7 +19,7 @@ public sealed class UpSchedulerEventsTests : IDisposable
     public async Task Up_DeployingAnApp_PutsItsDeploymentAndStatusUpdatesOnBridgeServices()
     {
         using var up = BridgeProgram.Start(["up", "--agents", "1", "--work-dir", Path.Combine(_directory, "work"), "--port", "0", "--broker-port", "0",
-            "--registry-port", "0", "--bus-port", "0", "--services-port", "0", "--jobs-port", "0"]);
+            "--registry-port", "0", "--bus-port", "0", "--services-port", "0", "--jobs-port", "0", "--yarn-rm-port", "0", "--yarn-port", "0"]);
         try
         {
             Assert.True(await up.WaitForLinesAsync(l => l.Contains("Press Ctrl-C to stop."), Timeout), $"bridge up did not start:\n{up.Stdout}\n{up.Stderr}");

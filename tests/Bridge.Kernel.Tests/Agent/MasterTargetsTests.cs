@@ -1,4 +1,4 @@
-using Bridge.Kernel.Agent.Internal;
+using Bridge.Kernel.Protocol;
 
 namespace Bridge.Kernel.Tests.Agent;
 
