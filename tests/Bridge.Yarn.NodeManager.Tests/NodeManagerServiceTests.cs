@@ -13,7 +13,7 @@ using Bridge.Yarn.ResourceManager.Records;
 namespace Bridge.Yarn.NodeManager.Tests;
 
 /// <summary>The NodeManager's heartbeat and container protocol against a scripted ResourceManager, with real container processes.</summary>
-public sealed class NodeManagerServiceTests : IAsyncDisposable
+public sealed class NodeManagerServiceTests : IAsyncLifetime
 {
     private static readonly NodeId Node = new("agent-1", 45454);
     private readonly string _root = Directory.CreateTempSubdirectory("bridge-nm-svc-").FullName;
@@ -33,8 +33,18 @@ public sealed class NodeManagerServiceTests : IAsyncDisposable
         _nm = new NodeManagerService(new NodeManagerOptions { NodeId = Node, HttpPort = 8042, Capability = new Resource(4096, 4), Time = _time }, _tracker, runner);
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 runs a test class's cleanup through IAsyncLifetime; an IAsyncDisposable class is not disposed here.
+    public async Task DisposeAsync()
     {
+        // A NodeManager that stops leaves its containers running (YARN's work-preserving restart): stop what the test started.
+        var left = _nm.Containers.Where(c => c.Phase != NmContainerPhase.Done).Select(c => c.Id).ToList();
+        if (left.Count > 0)
+        {
+            _nm.StopContainers(left, StopRequester.ApplicationMaster);
+            await Wait.UntilAsync(() => _nm.Containers.All(c => c.Phase == NmContainerPhase.Done), "the test's containers to stop", TimeSpan.FromSeconds(30));
+        }
         await _nm.DisposeAsync();
         _isolator.Release();
         _fetcher.Dispose();

@@ -15,12 +15,15 @@ namespace Bridge.Yarn.NodeManager.Tests;
 /// container running <c>bridge yarn am wordcount</c>, map and reduce containers running <c>bridge yarn task</c>, all
 /// real processes in cgroups.
 /// </summary>
-public sealed class WordCountOnYarnTests : IAsyncDisposable
+public sealed class WordCountOnYarnTests : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("bridge-yarn-wc-").FullName;
     private readonly List<IAsyncDisposable> _stack = [];
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 runs a test class's cleanup through IAsyncLifetime; an IAsyncDisposable class is not disposed here.
+    public async Task DisposeAsync()
     {
         for (var i = _stack.Count - 1; i >= 0; i--) await _stack[i].DisposeAsync();
         Directory.Delete(_root, recursive: true);
