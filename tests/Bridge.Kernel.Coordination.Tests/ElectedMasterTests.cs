@@ -19,6 +19,17 @@ public sealed class ElectedMasterTests(EtcdFixture fixture) : IClassFixture<Etcd
     private Task<MasterServer> StartAsync(EtcdClient etcd, string root) => MasterServer.StartElectedAsync(new MasterOptions(),
         new MasterElectionOptions(etcd, root, TimeSpan.FromSeconds(2)), new IPEndPoint(IPAddress.Loopback, 0));
 
+    /// <summary>Two masters on <paramref name="root"/>: the first leads, the second stands by knowing it.</summary>
+    private async Task<(MasterServer Leader, MasterServer Standby)> StartPairAsync(EtcdClient etcd, string root)
+    {
+        var first = await StartAsync(etcd, root);
+        await Wait.UntilAsync(() => first.IsLeader, "the first master to lead", Bound);
+        var second = await StartAsync(etcd, root);
+        var leader = first.Address.ToString().TrimEnd('/');
+        await Wait.UntilAsync(() => second.Elected.Leader == leader, "the standby to know the leader", Bound);
+        return (first, second);
+    }
+
     private static async Task<Response> OperatorAsync(Uri master, OperatorCall call)
     {
         using var channel = RpcChannel.ForAddress(master);
@@ -38,11 +49,9 @@ public sealed class ElectedMasterTests(EtcdFixture fixture) : IClassFixture<Etcd
     {
         using var etcd = fixture.Client();
         var root = EtcdFixture.Prefix() + "bridge";
-        var first = await StartAsync(etcd, root);
-        await Wait.UntilAsync(() => first.IsLeader, "the first master to lead", Bound);
-        await using var second = await StartAsync(etcd, root);
+        var (first, second) = await StartPairAsync(etcd, root);
+        await using var _ = second;
         var leader = first.Address.ToString().TrimEnd('/');
-        await Wait.UntilAsync(() => second.Elected.Leader == leader, "the standby to know the leader", Bound);
         Assert.False(second.IsLeader);
 
         // The standby: gRPC UNAVAILABLE with the leader in the message and trailer; HTTP 307 to the leader.
@@ -90,10 +99,8 @@ public sealed class ElectedMasterTests(EtcdFixture fixture) : IClassFixture<Etcd
     {
         using var etcd = fixture.Client();
         var root = EtcdFixture.Prefix() + "bridge";
-        var first = await StartAsync(etcd, root);
-        await Wait.UntilAsync(() => first.IsLeader, "the first master to lead", Bound);
-        await using var second = await StartAsync(etcd, root);
-        await Wait.UntilAsync(() => second.Elected.Leader is not null, "the standby to know the leader", Bound);
+        var (first, second) = await StartPairAsync(etcd, root);
+        await using var _ = second;
 
         // The agent is pointed at the standby first: it is sent on to the leader.
         var workDir = Path.Combine(Path.GetTempPath(), "bridge-ha-agent", Guid.NewGuid().ToString("N")[..8]);
@@ -117,10 +124,8 @@ public sealed class ElectedMasterTests(EtcdFixture fixture) : IClassFixture<Etcd
     {
         using var etcd = fixture.Client();
         var root = EtcdFixture.Prefix() + "bridge";
-        var first = await StartAsync(etcd, root);
-        await Wait.UntilAsync(() => first.IsLeader, "the first master to lead", Bound);
-        await using var second = await StartAsync(etcd, root);
-        await Wait.UntilAsync(() => second.Elected.Leader is not null, "the standby to know the leader", Bound);
+        var (first, second) = await StartPairAsync(etcd, root);
+        await using var _ = second;
 
         var subscriptions = new Subscriptions();
         await using var driver = new Kernel.Scheduler.SchedulerDriver(second.Address, new V1.FrameworkInfo { Name = "ha", User = "root", FailoverTimeout = 60 }, subscriptions,
