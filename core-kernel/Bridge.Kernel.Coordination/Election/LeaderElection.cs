@@ -208,6 +208,9 @@ public sealed class Leadership : IAsyncDisposable
     /// <summary>Why <see cref="Lost"/> fired (null before).</summary>
     public string? LostReason => _keyGone ?? _session.LostReason;
 
+    /// <summary>When the lease session declared the lease lost, on the election's clock (null while it holds).</summary>
+    public DateTimeOffset? LeaseLostAt => _session.LostAt;
+
     /// <summary>A compare that holds only while the leader key is this leadership's: create revision equal to
     /// <see cref="Revision"/>. A transaction with it fails once the key was deleted or re-created.</summary>
     public Compare Guard => new()

@@ -51,6 +51,9 @@ public sealed class LeaseSession : IAsyncDisposable
     /// <summary>Why <see cref="Lost"/> fired (null before).</summary>
     public string? LostReason { get; private set; }
 
+    /// <summary>When <see cref="Lost"/> fired, on the injected clock (null before).</summary>
+    public DateTimeOffset? LostAt { get; private set; }
+
     /// <summary>The moment (on the injected clock) before which the lease surely lives: the last answered renewal's send
     /// time plus <see cref="Ttl"/>.</summary>
     public DateTimeOffset ExpiresBy => _expiresBy;
@@ -125,6 +128,7 @@ public sealed class LeaseSession : IAsyncDisposable
         {
             if (_lost.IsCancellationRequested) return;
             LostReason = reason;
+            LostAt = _time.GetUtcNow();
         }
         _log.LogWarning("etcd lease {Lease:x} lost: {Reason}", LeaseId, reason);
         _lost.Cancel();
