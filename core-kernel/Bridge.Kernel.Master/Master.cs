@@ -41,6 +41,7 @@ public sealed class Master : IAsyncDisposable
     private readonly List<ITimer> _timers = new();
     private readonly bool _ownsRegistry;
     private MasterSnapshot? _snapshot;
+    private bool _holding;
 
     private Master(MasterOptions options, string address, ILoggerFactory? loggerFactory, IRegistry registry, bool ownsRegistry)
     {
@@ -105,9 +106,11 @@ public sealed class Master : IAsyncDisposable
         foreach (var (role, quota) in state.Quotas) _s.Quotas[role] = quota;
         foreach (var agent in state.Agents) _s.Recovered[agent.Id] = agent;
         _s.RecoveredDeadline = _s.Now + _s.Options.AgentReregisterTimeout;
+        _s.OffersHeldUntil = _s.Now + _s.Options.OfferHoldOff;
+        _holding = state.Agents.Count > 0;
         if (state.Agents.Count + state.Weights.Count + state.Quotas.Count > 0)
-            _s.Logger.LogInformation("Recovered from the registry: {Agents} agents awaited for {Timeout}, {Weights} weights, {Quotas} quotas",
-                state.Agents.Count, _s.Options.AgentReregisterTimeout, state.Weights.Count, state.Quotas.Count);
+            _s.Logger.LogInformation("Recovered from the registry: {Agents} agents awaited for {Timeout} (offers held for at most {HoldOff} until they are back), {Weights} weights, {Quotas} quotas",
+                state.Agents.Count, _s.Options.AgentReregisterTimeout, _s.Options.OfferHoldOff, state.Weights.Count, state.Quotas.Count);
     }
 
     private void Start()
@@ -123,7 +126,12 @@ public sealed class Master : IAsyncDisposable
     private void PingTick()
     {
         Post(_agents.PingTick);
-        _ = _loop.RunAsync(_agents.ExpireRecoveredAsync).ContinueWith(t =>
+        _ = _loop.RunAsync(async () =>
+        {
+            if (!await _agents.ExpireRecoveredAsync()) return false;
+            _s.RunDeferred();
+            return true;
+        }).ContinueWith(t =>
         {
             if (t.Exception!.GetBaseException() is not ObjectDisposedException) // not a master shutting down
                 _s.Logger.LogError(t.Exception.GetBaseException(), "Removing agents that did not re-register failed; trying again at the next ping");
@@ -157,6 +165,13 @@ public sealed class Master : IAsyncDisposable
 
     private void RunCycle()
     {
+        if (_holding)
+        {
+            if (_s.OffersHeld) return;
+            _holding = false;
+            _s.Version++;
+            _s.Logger.LogInformation("Offers resume: {Back} agents re-registered, {Missing} not yet", _s.Agents.Count, _s.Recovered.Count);
+        }
         foreach (var expired in _s.Allocator.ExpiredOffers()) _s.RescindOffer(expired);
         var started = Stopwatch.GetTimestamp();
         var result = _s.Allocator.Tick();
@@ -236,9 +251,16 @@ public sealed class Master : IAsyncDisposable
     internal Task<AgentId> AgentConnectedAsync(AgentConnection connection, AgentMessage first) => RunHolding(async () => first.MessageCase switch
     {
         AgentMessage.MessageOneofCase.Register => (await _agents.RegisterAsync(connection, first.Register)).Id,
-        AgentMessage.MessageOneofCase.Reregister => (await _agents.ReregisterAsync(connection, first.Reregister)).Id,
+        AgentMessage.MessageOneofCase.Reregister => await ReregisterAsync(connection, first.Reregister),
         _ => throw new InvalidMessageException("message", $"the first message must be register or reregister, not {first.MessageCase}"),
     });
+
+    private async Task<AgentId> ReregisterAsync(AgentConnection connection, AgentMessage.Types.Reregister reregister)
+    {
+        var agent = await _agents.ReregisterAsync(connection, reregister);
+        _s.RunDeferred();
+        return agent.Id;
+    }
 
     /// <summary>Any later message on an agent's stream.</summary>
     internal Task AgentMessageAsync(AgentId id, AgentConnection connection, AgentMessage message) => Run(() =>
@@ -282,7 +304,7 @@ public sealed class Master : IAsyncDisposable
             .GroupBy(t => t.State).ToDictionary(g => g.Key, g => g.Count());
         _snapshot = new MasterSnapshot(_s.Version, _s.Now, _s.Info, StateView.GetState(_s), StateView.GetRoles(_s),
             _s.Metrics.Render(_s.Agents.Values.Count(a => a.Reachable), _s.Agents.Values.Count(a => !a.Reachable),
-                _s.Frameworks.Values.Count(f => f.Connected), _s.Frameworks.Values.Count(f => !f.Connected), tasksByState));
+                _s.Frameworks.Values.Count(f => f.Connected), _s.Frameworks.Values.Count(f => !f.Connected), tasksByState), _holding);
         return _snapshot;
     });
 
@@ -308,5 +330,6 @@ public sealed class Master : IAsyncDisposable
 /// <param name="State">Agents, frameworks and tasks.</param>
 /// <param name="Roles">Roles with weights, quota, allocation and dominant shares.</param>
 /// <param name="Metrics">The metrics in Prometheus text format.</param>
+/// <param name="OffersHeld">Whether offers are held back after a failover until the recovered agents re-register (<see cref="MasterOptions.OfferHoldOff"/>).</param>
 public sealed record MasterSnapshot(long Version, DateTimeOffset TakenAt, MasterInfo Master, V1.Operator.Response.Types.GetState State,
-    V1.Operator.Response.Types.GetRoles Roles, string Metrics);
+    V1.Operator.Response.Types.GetRoles Roles, string Metrics, bool OffersHeld = false);

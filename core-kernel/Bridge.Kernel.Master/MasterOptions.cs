@@ -44,6 +44,11 @@ public sealed record MasterOptions
     /// are removed from it (default: 10 min, Mesos' <c>agent_reregister_timeout</c>).</summary>
     public TimeSpan AgentReregisterTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>After a restart or failover, offers are held back until every agent recovered from the registry has
+    /// re-registered, or for at most this long, so the first frameworks to subscribe are not offered a partial cluster
+    /// with shares computed from partial allocations (Mesos' allocator recovery; default: 30 s).</summary>
+    public TimeSpan OfferHoldOff { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The allocator's settings (interval 1 s, refuse 5 s, DRF, ...).</summary>
     public AllocatorOptions Allocator { get; init; } = new();
 

@@ -41,6 +41,7 @@ public static class StateJson
         json.WriteString("hostname", snapshot.Master.Hostname);
         json.WriteString("version", snapshot.Master.Version);
         json.WriteNumber("time", snapshot.TakenAt.ToUnixTimeMilliseconds() / 1000.0);
+        json.WriteBoolean("offers_held", snapshot.OffersHeld);
         json.WriteEndObject();
         Array(json, "agents", state.GetAgents.Agents, a => Agent(json, a));
         Array(json, "unreachable_agents", state.GetAgents.UnreachableAgents, a => AgentInfo(json, a));

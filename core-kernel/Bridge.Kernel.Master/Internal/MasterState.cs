@@ -44,6 +44,38 @@ internal sealed class MasterState(MasterOptions options, MasterInfo info, ILogge
     /// <summary>When agents still in <see cref="Recovered"/> are removed from the registry.</summary>
     public DateTimeOffset RecoveredDeadline { get; set; }
 
+    /// <summary>Until when offers are held back after a recovery (see <see cref="MasterOptions.OfferHoldOff"/>).</summary>
+    public DateTimeOffset OffersHeldUntil { get; set; }
+
+    /// <summary>Whether offers are held back: agents recovered from the registry have not all re-registered and the
+    /// hold-off has not run out (Mesos' allocator recovery, which pauses allocation the same way).</summary>
+    public bool OffersHeld => Recovered.Count > 0 && Now < OffersHeldUntil;
+
+    private readonly List<(AgentId? Agent, Action Work)> _deferred = new();
+
+    /// <summary>
+    /// Defers <paramref name="work"/> (a KILL or explicit RECONCILE for a task the master does not know) while
+    /// <paramref name="agent"/> (or, when null, any agent) is recovered from the registry but has not re-registered:
+    /// the task may be on it. Returns false, deferring nothing, when no such agent is awaited.
+    /// <see cref="RunDeferred"/> runs the work once the agent re-registered or was removed.
+    /// </summary>
+    public bool DeferWhileRecovering(AgentId? agent, Action work)
+    {
+        if (!Awaited(agent)) return false;
+        _deferred.Add((agent, work));
+        return true;
+    }
+
+    /// <summary>Runs the deferred work no longer waiting on a recovered agent; call after a re-registration or removal.</summary>
+    public void RunDeferred()
+    {
+        var ready = _deferred.Where(d => !Awaited(d.Agent)).ToList();
+        _deferred.RemoveAll(d => !Awaited(d.Agent));
+        foreach (var (_, work) in ready) work();
+    }
+
+    private bool Awaited(AgentId? agent) => agent is { } id ? Recovered.ContainsKey(id) : Recovered.Count > 0;
+
     /// <summary>Role weights set by operators (as stored in the registry).</summary>
     public Dictionary<string, double> Weights { get; } = new(StringComparer.Ordinal);
 

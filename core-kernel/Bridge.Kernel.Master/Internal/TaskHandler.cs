@@ -72,6 +72,9 @@ internal sealed class TaskHandler(MasterState s)
         if (IdValidation.Validate(kill.TaskId?.Value) is { } idError) throw new InvalidMessageException("kill.task_id", idError);
         if (kill.KillPolicy?.GracePeriod is { Nanoseconds: < 0 }) throw new InvalidMessageException("kill.kill_policy.grace_period", "is negative");
         var taskId = new TaskId(kill.TaskId!.Value);
+        if (!framework.Tasks.ContainsKey(taskId) && !framework.Unreachable.ContainsKey(taskId) &&
+            s.DeferWhileRecovering(AgentOf(kill.AgentId), () => Kill(framework, kill)))
+            return; // the task may be on an agent that has not re-registered with this master yet
         if (!framework.Tasks.TryGetValue(taskId, out var task) || task.IsTerminal)
         {
             // Unknown to the master: the framework learns the task's fate the way reconciliation tells it.
@@ -103,18 +106,29 @@ internal sealed class TaskHandler(MasterState s)
         {
             var item = reconcile.Tasks[i];
             if (IdValidation.Validate(item.TaskId?.Value) is { } idError) throw new InvalidMessageException($"reconcile.tasks[{i}].task_id", idError);
-            var taskId = new TaskId(item.TaskId!.Value);
-            if (framework.Tasks.TryGetValue(taskId, out var task) || framework.Unreachable.TryGetValue(taskId, out task))
-            {
-                Answer(framework, item.TaskId, task.AgentId, task.State, task.Task.Statuses.LastOrDefault());
-                continue;
-            }
-            var agentId = item.AgentId is { Value.Length: > 0 } a ? new AgentId(a.Value) : (AgentId?)null;
-            var state = agentId is { } id && s.Agents.TryGetValue(id, out var agent) && !agent.Reachable ? TaskState.TaskUnreachable
-                : framework.PartitionAware ? TaskState.TaskUnknown : TaskState.TaskLost;
-            Answer(framework, item.TaskId, agentId, state, null);
+            Reconcile(framework, item);
         }
     }
+
+    /// <summary>Answers one explicit RECONCILE entry; one for a task the master does not know, while the agent it
+    /// names (or, naming none, any agent) has not re-registered after a failover, is answered once it has or has been
+    /// removed (Mesos drops these and lets the framework retry; answering later loses nothing).</summary>
+    private void Reconcile(FrameworkRecord framework, Call.Types.Reconcile.Types.Task item)
+    {
+        var taskId = new TaskId(item.TaskId!.Value);
+        if (framework.Tasks.TryGetValue(taskId, out var task) || framework.Unreachable.TryGetValue(taskId, out task))
+        {
+            Answer(framework, item.TaskId, task.AgentId, task.State, task.Task.Statuses.LastOrDefault());
+            return;
+        }
+        var agentId = AgentOf(item.AgentId);
+        if (s.DeferWhileRecovering(agentId, () => Reconcile(framework, item))) return;
+        var state = agentId is { } id && s.Agents.TryGetValue(id, out var agent) && !agent.Reachable ? TaskState.TaskUnreachable
+            : framework.PartitionAware ? TaskState.TaskUnknown : TaskState.TaskLost;
+        Answer(framework, item.TaskId, agentId, state, null);
+    }
+
+    private static AgentId? AgentOf(AgentID? id) => id is { Value.Length: > 0 } a ? new AgentId(a.Value) : null;
 
     private void Answer(FrameworkRecord framework, TaskID taskId, AgentId? agent, TaskState state, TaskStatus? last)
     {
