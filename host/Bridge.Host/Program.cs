@@ -19,6 +19,7 @@ var root = new RootCommand("Bridge: one shared pool of machines for YARN jobs, s
     HealthCommand.Create(),
     VersionCommand.Create(),
     BenchCommand.Create(),
+    ChaosCommand.Create(),
     YarnCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

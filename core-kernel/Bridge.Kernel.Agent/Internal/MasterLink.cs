@@ -8,10 +8,14 @@ namespace Bridge.Kernel.Agent.Internal;
 
 /// <summary>
 /// The agent's stream to its master: connects, sends the registration the agent builds, pumps
-/// messages both ways, and on any failure reconnects with backoff
-/// (<see cref="AgentOptions.ReconnectBackoff"/> doubling to <see cref="AgentOptions.ReconnectBackoffMax"/>).
+/// messages both ways, and on any failure reconnects.
 /// Among several masters (<see cref="AgentOptions.OtherMasters"/>), a standby's UNAVAILABLE naming the leader sends
 /// it there at once; any other failure moves it to the next master.
+/// Retries: the first after losing an established stream (one that answered and lasted at least the first backoff) is
+/// immediate (at the next master: the leader may have died);
+/// later ones wait a random time in [b/2, b] (jitter, so agents do not arrive in a herd), where b starts at
+/// <see cref="AgentOptions.ReconnectBackoff"/> and doubles, up to <see cref="AgentOptions.ReconnectBackoffMax"/>, each
+/// time every master has failed once more (so hopping between standbys while a leader is elected stays quick).
 /// Messages sent while disconnected are dropped: status updates are kept and resent by
 /// <see cref="StatusUpdates"/>, everything else is rebuilt by re-registration.
 /// </summary>
@@ -25,6 +29,8 @@ internal sealed class MasterLink(AgentOptions options, ILogger logger, Func<Task
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var backoff = options.ReconnectBackoff;
+        var failures = 0;
+        var masters = 1 + options.OtherMasters.Count(m => m != options.Master);
         var targets = new MasterTargets(options.Master, options.OtherMasters);
         var channels = new Dictionary<Uri, RpcChannel>();
         try
@@ -33,21 +39,28 @@ internal sealed class MasterLink(AgentOptions options, ILogger logger, Func<Task
             {
                 var master = targets.Current;
                 if (!channels.TryGetValue(master, out var channel)) channels[master] = channel = RpcChannel.ForAddress(master);
+                var started = options.TimeProvider.GetTimestamp();
                 var (gotMessage, error) = await ConnectAsync(new AgentMasterClient(channel), master, cancellationToken);
                 if (cancellationToken.IsCancellationRequested) break;
                 disconnected();
-                if (gotMessage) backoff = options.ReconnectBackoff;
-                // A standby that named the leader: straight there. Otherwise the next master, after the backoff.
+                // A standby that named the leader: straight there. Otherwise the next master.
                 if (targets.After(error)) continue;
+                if (gotMessage)
+                {
+                    backoff = options.ReconnectBackoff;
+                    failures = 0;
+                    // An established stream (not one a master closes right after answering): retry at once.
+                    if (options.TimeProvider.GetElapsedTime(started) >= options.ReconnectBackoff) continue;
+                }
                 try
                 {
-                    await Task.Delay(backoff, options.TimeProvider, cancellationToken);
+                    await Task.Delay(Jitter(backoff), options.TimeProvider, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
                     break;
                 }
-                if (!gotMessage) backoff = backoff * 2 < options.ReconnectBackoffMax ? backoff * 2 : options.ReconnectBackoffMax;
+                if (++failures % masters == 0) backoff = backoff * 2 < options.ReconnectBackoffMax ? backoff * 2 : options.ReconnectBackoffMax;
             }
         }
         finally
@@ -55,6 +68,8 @@ internal sealed class MasterLink(AgentOptions options, ILogger logger, Func<Task
             foreach (var channel in channels.Values) channel.Dispose();
         }
     }
+
+    private static TimeSpan Jitter(TimeSpan backoff) => backoff / 2 + backoff / 2 * Random.Shared.NextDouble();
 
     /// <summary>
     /// One stream to <paramref name="master"/> until it ends: whether any message came, and the status it failed with
