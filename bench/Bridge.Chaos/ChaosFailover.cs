@@ -70,7 +70,7 @@ public static class ChaosFailover
     /// <summary>Runs the chaos, printing progress to <paramref name="output"/>, and returns the figures (also printed last).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Fewer than 2 masters, no agents, or no time.</exception>
     /// <exception cref="TimeoutException">The system did not come up (no leader, agents or tasks within 60 s).</exception>
-    public static async Task<ChaosFailoverResult> RunAsync(ChaosFailoverOptions options, TextWriter output, ILoggerFactory logs, CancellationToken cancellationToken)
+    public static async Task<ChaosFailoverResult> RunAsync(ChaosFailoverOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         if (options.Masters < 2) throw new ArgumentOutOfRangeException(nameof(options), "--masters must be at least 2: a failover needs a standby");
         if (options.Agents < 1) throw new ArgumentOutOfRangeException(nameof(options), "--agents must be at least 1");
@@ -79,6 +79,7 @@ public static class ChaosFailover
         var workDir = options.WorkDir ?? Path.Combine(Path.GetTempPath(), "bridge-chaos", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         Directory.CreateDirectory(workDir);
         output.WriteLine($"chaos failover: {options.Masters} masters, {options.Agents} agents, {tasks} tasks, {options.Duration.TotalSeconds:0} s, leader killed every {options.KillEvery.TotalSeconds:0} s; logs in {workDir}");
+        using var logs = FileLog.Factory(Path.Combine(workDir, "agents.log"));
 
         await using var etcd = await EtcdProcess.StartAsync(Path.Combine(workDir, "etcd"), cancellationToken);
         var ports = Enumerable.Range(0, options.Masters).Select(_ => ChildProcess.FreePort()).ToArray();
@@ -127,6 +128,7 @@ public static class ChaosFailover
                 var victim = sampler.Leader >= 0 ? sampler.Leader : await WaitForLeaderAsync(probe, urls, -1, TimeSpan.FromSeconds(30), cancellationToken);
                 var killedAt = Stopwatch.GetTimestamp();
                 masters[victim]!.Kill();
+                logs.CreateLogger("Bridge.Chaos").LogInformation("SIGKILL master {Index} (pid {Pid})", victim, masters[victim]!.Pid);
                 var newLeader = await WaitForLeaderAsync(probe, urls, victim, TimeSpan.FromSeconds(30), cancellationToken);
                 await WaitForAgentsAsync(probe, urls[newLeader], options.Agents, TimeSpan.FromSeconds(30), cancellationToken);
                 var ms = Stopwatch.GetElapsedTime(killedAt).TotalMilliseconds;

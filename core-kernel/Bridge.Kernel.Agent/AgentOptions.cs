@@ -38,8 +38,8 @@ public sealed record AgentOptions
     public TimeSpan DefaultKillGracePeriod { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>First wait before reconnecting to the master (default: 1 s): each wait is random in [b/2, b], and b doubles
-    /// up to <see cref="ReconnectBackoffMax"/> each time every master failed once more. The first retry after losing a
-    /// master that had answered is immediate.</summary>
+    /// up to <see cref="ReconnectBackoffMax"/> each time every master failed once more with no standby answering in
+    /// between. The first retry after losing a master that had answered is immediate.</summary>
     public TimeSpan ReconnectBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest wait between reconnection attempts (default: 30 s).</summary>

@@ -18,14 +18,15 @@ public sealed class MasterTargets(Uri first, IReadOnlyList<Uri> others)
     /// <summary>Where to connect now.</summary>
     public Uri Current { get; private set; } = first;
 
-    /// <summary>A standby named <paramref name="leader"/> (<c>http://host:port</c>): go there next. Ignored when empty or
-    /// not an http(s) URI (the next master is tried instead).</summary>
-    /// <returns>Whether the target moved to the named leader.</returns>
+    /// <summary>A standby named <paramref name="leader"/> (<c>http://host:port</c>): go there next. When it names itself (it was
+    /// just elected and is still starting its master) the target stays, to be tried again after a backoff. Ignored when
+    /// empty or not an http(s) URI (the next master is tried instead).</summary>
+    /// <returns>Whether the target moved to the named leader (connect again at once).</returns>
     public bool Redirect(string? leader)
     {
-        if (leader is { Length: > 0 } && Uri.TryCreate(leader, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            && uri != Current)
+        if (leader is { Length: > 0 } && Uri.TryCreate(leader, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
         {
+            if (uri == Current) return false;
             Current = uri;
             return true;
         }

@@ -34,7 +34,6 @@ internal static class ChaosCommand
                 Console.Error.WriteLine("bridge chaos failover: --masters 2 to 9, --agents 1 to 200, --tasks 1 to 2000, --seconds and --kill-every 1 to 3600, --etcd-lease-ttl 1 to 60");
                 return 2;
             }
-            using var logs = Logging.Create();
             try
             {
                 var result = await ChaosFailover.RunAsync(new ChaosFailoverOptions
@@ -42,7 +41,7 @@ internal static class ChaosCommand
                     Masters = parse.GetValue(masters), Agents = parse.GetValue(agents), Tasks = parse.GetValue(tasks),
                     Duration = TimeSpan.FromSeconds(parse.GetValue(seconds)), KillEvery = TimeSpan.FromSeconds(parse.GetValue(killEvery)),
                     LeaseTtl = TimeSpan.FromSeconds(parse.GetValue(leaseTtl)), Bridge = BridgeCommand.Self(),
-                }, Console.Out, logs, cancellationToken);
+                }, Console.Out, cancellationToken);
                 Console.WriteLine(result);
                 return result.LostTasks == 0 && result.DoubleLeaders == 0 ? 0 : 1;
             }

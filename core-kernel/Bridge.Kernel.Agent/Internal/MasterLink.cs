@@ -15,7 +15,8 @@ namespace Bridge.Kernel.Agent.Internal;
 /// immediate (at the next master: the leader may have died);
 /// later ones wait a random time in [b/2, b] (jitter, so agents do not arrive in a herd), where b starts at
 /// <see cref="AgentOptions.ReconnectBackoff"/> and doubles, up to <see cref="AgentOptions.ReconnectBackoffMax"/>, each
-/// time every master has failed once more (so hopping between standbys while a leader is elected stays quick).
+/// time every master has failed once more with no standby answering in between (so hopping between standbys while a
+/// leader is elected stays quick, and only a cluster with no master up is polled ever more slowly).
 /// Messages sent while disconnected are dropped: status updates are kept and resent by
 /// <see cref="StatusUpdates"/>, everything else is rebuilt by re-registration.
 /// </summary>
@@ -43,6 +44,8 @@ internal sealed class MasterLink(AgentOptions options, ILogger logger, Func<Task
                 var (gotMessage, error) = await ConnectAsync(new AgentMasterClient(channel), master, cancellationToken);
                 if (cancellationToken.IsCancellationRequested) break;
                 disconnected();
+                // A standby answering means the masters are alive and electing: no reason to back off further.
+                if (error?.Trailers.GetValue(MasterTargets.LeaderHeader) is not null) failures = 0;
                 // A standby that named the leader: straight there. Otherwise the next master.
                 if (targets.After(error)) continue;
                 if (gotMessage)

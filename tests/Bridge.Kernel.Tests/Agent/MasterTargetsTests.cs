@@ -28,6 +28,16 @@ public sealed class MasterTargetsTests
         Assert.Equal(new Uri("http://10.0.0.7:5050"), targets.Current);
     }
 
+    [Fact]
+    public void AMasterNamingItself_IsTriedAgain_NotSkipped()
+    {
+        // Elected, but still starting its master: it is where the agent must go, after a backoff.
+        var targets = new MasterTargets(A, [B]);
+        targets.Failed();
+        Assert.False(targets.Redirect(B.ToString()));
+        Assert.Equal(B, targets.Current);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData(null)]
