@@ -111,8 +111,8 @@ public static class ChaosFailover
             await WaitForAgentsAsync(probe, urls[leader], options.Agents, TimeSpan.FromSeconds(60), cancellationToken);
             output.WriteLine($"{options.Agents} agents registered");
 
-            var keeper = new TaskKeeper(tasks);
-            driver = new SchedulerDriver(urls[0], new FrameworkInfo { Name = "chaos", User = "root", FailoverTimeout = 3600 }, keeper,
+            var keeper = new TaskKeeper(tasks, Math.Min(20, (tasks + options.Agents - 1) / options.Agents + 1));
+            driver = new SchedulerDriver(urls[0], new FrameworkInfo { Name = "chaos", User = "root", FailoverTimeout = 3600, Checkpoint = true }, keeper,
                 new SchedulerDriverOptions { OtherMasters = urls, Backoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromSeconds(2) });
             framework = driver.RunAsync(stopFramework.Token);
             await keeper.WaitRunningAsync(TimeSpan.FromSeconds(60), cancellationToken);

@@ -59,6 +59,26 @@ public sealed class MasterProbe : IDisposable
         }
     }
 
+    /// <summary>Per agent id: whether it is active, and how many tasks the master has RUNNING on it; null when the master does not answer.</summary>
+    public async Task<IReadOnlyDictionary<string, (bool Active, int Running)>?> AgentTasksAsync(Uri master, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(new Uri(master, "/api/v1/state"), cancellationToken);
+            if (!response.IsSuccessStatusCode) return null;
+            var json = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            var running = json.GetProperty("tasks").EnumerateArray().Where(t => t.GetProperty("state").GetString() == "TASK_RUNNING")
+                .GroupBy(t => t.GetProperty("agent_id").GetString() ?? "").ToDictionary(g => g.Key, g => g.Count());
+            return json.GetProperty("agents").EnumerateArray().ToDictionary(a => a.GetProperty("id").GetString() ?? "",
+                a => (a.GetProperty("active").GetBoolean(), running.GetValueOrDefault(a.GetProperty("id").GetString() ?? "")));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            if (cancellationToken.IsCancellationRequested) throw;
+            return null;
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 }

@@ -12,7 +12,10 @@ namespace Bridge.Chaos;
 /// or KILLING without being asked to (<see cref="Lost"/>): under chaos that is a task the system lost. On every
 /// (re-)subscription it reconciles its tasks explicitly, as a Mesos framework does after a failover.
 /// </summary>
-public sealed class TaskKeeper(int target, string command = "sleep 3600") : Scheduler
+/// <param name="target">Tasks to keep running.</param>
+/// <param name="maxPerAgent">At most this many live tasks on one agent, so the tasks spread over the agents.</param>
+/// <param name="command">The tasks' shell command.</param>
+public sealed class TaskKeeper(int target, int maxPerAgent, string command = "sleep 3600") : Scheduler
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, (AgentID? Agent, TaskState State)> _tasks = new();
@@ -76,7 +79,8 @@ public sealed class TaskKeeper(int target, string command = "sleep 3600") : Sche
             var launch = new List<TaskInfo>();
             lock (_lock)
             {
-                var missing = target - _tasks.Values.Count(t => !TaskStates.IsTerminal(t.State));
+                var missing = Math.Min(target - _tasks.Values.Count(t => !TaskStates.IsTerminal(t.State)),
+                    maxPerAgent - _tasks.Values.Count(t => t.Agent?.Value == offer.AgentId.Value && !TaskStates.IsTerminal(t.State)));
                 var cpus = Scalar(offer, "cpus");
                 var mem = Scalar(offer, "mem");
                 while (launch.Count < missing && cpus >= 0.1 * (launch.Count + 1) - 1e-9 && mem >= 16 * (launch.Count + 1))

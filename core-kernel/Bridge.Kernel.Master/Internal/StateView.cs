@@ -22,7 +22,7 @@ internal static class StateView
         var view = new Agent
         {
             AgentInfo = agent.Info,
-            Active = agent.Reachable,
+            Active = agent.Reachable && agent.Connected, // Mesos deactivates an agent whose connection broke until it re-registers
             Version = agent.Version,
             RegisteredTime = agent.RegisteredAt.ToUnixTimeMilliseconds() / 1000.0,
         };
