@@ -128,24 +128,30 @@ public static class ChaosAgents
             if (keeper.Lost.Count > 0) output.WriteLine($"lost: {string.Join(", ", keeper.Lost.Order())}");
             var surviving = launched - keeper.Lost.Count(id => int.Parse(id["chaos-".Length..], CultureInfo.InvariantCulture) <= launched) - unconfirmed.Count(id => !keeper.Lost.Contains(id));
             if (keeper.Launched > launched) output.WriteLine($"{keeper.Launched - launched} tasks were launched again to replace lost ones");
-            var result = new ChaosAgentsResult(options.Agents, options.Tasks, recoveries, keeper.Lost.Count, surviving);
-            try
-            {
-                await driver.TeardownAsync();
-            }
-            catch (Exception e) when (e is Bridge.Rpc.RpcException or InvalidOperationException)
-            {
-                output.WriteLine($"teardown failed ({e.Message})");
-            }
-            return result;
+            return new ChaosAgentsResult(options.Agents, options.Tasks, recoveries, keeper.Lost.Count, surviving);
         }
         finally
         {
+            // TEARDOWN: the master has the agents kill every task. Then the agents stop (SIGTERM leaves tasks running, so
+            // anything a failed run left behind is killed by its recorded process group).
+            if (driver is not null)
+            {
+                try
+                {
+                    await driver.TeardownAsync();
+                    await WaitAsync(probe, masterUrl, s => s.Values.All(a => a.Running == 0), TimeSpan.FromSeconds(30), "the tasks to be killed", CancellationToken.None);
+                }
+                catch (Exception e) when (e is Bridge.Rpc.RpcException or InvalidOperationException or TimeoutException)
+                {
+                    output.WriteLine($"teardown incomplete ({e.Message}); killing what is left");
+                }
+            }
             await stopFramework.CancelAsync();
             if (framework is not null) await framework.ContinueWith(_ => { }, TaskScheduler.Default);
             if (driver is not null) await driver.DisposeAsync();
             foreach (var agent in agents)
                 if (agent is not null) await agent.DisposeAsync();
+            if (Orphans.Kill(workDir) is > 0 and var orphans) output.WriteLine($"killed {orphans} task process groups left behind");
         }
     }
 

@@ -168,6 +168,7 @@ public static class ChaosFailover
             }
             foreach (var master in masters)
                 if (master is not null) await master.DisposeAsync();
+            if (Orphans.Kill(workDir) is > 0 and var orphans) output.WriteLine($"killed {orphans} task process groups left behind");
         }
     }
 

@@ -21,16 +21,17 @@ internal static class JobsCommand
         var command = new Command("jobs", "Run the jobs scheduler (Chronos' REST API, /v1/scheduler) until interrupted.") { master, port, workDir, bus, registry };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (SchedulerCommand.Master(parse.GetValue(master)!, "bridge jobs") is not { } masterUri) return 2;
+            if (SchedulerCommand.Masters(parse.GetValue(master)!, "bridge jobs") is not { } masters) return 2;
+            var masterUri = masters[0];
             if (!SchedulerCommand.TryBus(parse.GetValue(bus), parse.GetValue(registry), "bridge jobs", out var events)) return 2;
             using var logs = Logging.Create();
-            var options = new JobsOptions { Master = masterUri, WorkDirectory = parse.GetValue(workDir)!, LoggerFactory = logs };
+            var options = new JobsOptions { Master = masterUri, OtherMasters = masters.Skip(1).ToList(), WorkDirectory = parse.GetValue(workDir)!, LoggerFactory = logs };
             if (await StartAsync(options, parse.GetValue(port), "bridge jobs", cancellationToken) is not { } started) return 1;
             await using (started)
             {
                 // Stopped before the scheduler (disposed first), so its last events still go out.
                 await using var published = events is { } e ? UpBus.PublishJobEvents(started.Framework, e.Bus, e.Registry, logs) : null;
-                Console.WriteLine($"jobs listening on {started.Address.ToString().TrimEnd('/')} master {masterUri.ToString().TrimEnd('/')} state {Path.Combine(options.WorkDirectory, "jobs.db")}");
+                Console.WriteLine($"jobs listening on {started.Address.ToString().TrimEnd('/')} master {string.Join(",", masters.Select(m => m.ToString().TrimEnd('/')))} state {Path.Combine(options.WorkDirectory, "jobs.db")}");
                 if (events is { } to) Console.WriteLine($"events on {to.Bus.ToString().TrimEnd('/')} topic bridge.jobs (schemas in {to.Registry.ToString().TrimEnd('/')})");
                 await Shutdown.WaitAsync(cancellationToken);
             }

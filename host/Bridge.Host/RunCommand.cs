@@ -22,7 +22,11 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var master = new Option<string>("--master") { Description = "The master, HOST:PORT.", DefaultValueFactory = _ => "127.0.0.1:5050" };
+        var master = new Option<string>("--master")
+        {
+            Description = "The master, HOST:PORT; several, comma-separated, when masters elect a leader in etcd (the command follows the leader).",
+            DefaultValueFactory = _ => "127.0.0.1:5050",
+        };
         var cpus = new Option<double>("--cpus") { Description = "cpus for the task (cores).", DefaultValueFactory = _ => 0.1 };
         var mem = new Option<double>("--mem") { Description = "mem for the task (MB).", DefaultValueFactory = _ => 32 };
         var name = new Option<string>("--name") { Description = "Task and framework name.", DefaultValueFactory = _ => "bridge-run" };
@@ -31,11 +35,11 @@ internal static class RunCommand
         var command = new Command("run", "Run one command as a task and stream its output (like mesos-execute).") { master, cpus, mem, name, role, argv };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (Shutdown.MasterUriOrReport(parse.GetValue(master)!, "run") is not { } masterUri) return 2;
+            if (Shutdown.MastersOrReport(parse.GetValue(master)!, "run") is not { } masters) return 2;
             var task = TaskOf(parse.GetValue(name)!, parse.GetValue(argv)!, parse.GetValue(cpus), parse.GetValue(mem));
             var framework = new FrameworkInfo { Name = parse.GetValue(name), User = System.Environment.UserName, Roles = { parse.GetValue(role) }, Checkpoint = true };
-            var scheduler = new RunScheduler(task, masterUri);
-            await using var driver = new SchedulerDriver(masterUri, framework, scheduler);
+            var scheduler = new RunScheduler(task);
+            await using var driver = new SchedulerDriver(masters[0], framework, scheduler, new SchedulerDriverOptions { OtherMasters = masters.Skip(1).ToList() });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var interrupted = Shutdown.WaitAsync(stop.Token).ContinueWith(_ => stop.Cancel(), TaskScheduler.Default);
             try
@@ -89,7 +93,7 @@ internal static class RunCommand
         };
     }
 
-    private sealed class RunScheduler(TaskInfo task, Uri master) : Scheduler
+    private sealed class RunScheduler(TaskInfo task) : Scheduler
     {
         private readonly TaskCompletionSource<int> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly double _cpus = task.Resources[0].Scalar.Value;
@@ -124,7 +128,7 @@ internal static class RunCommand
         {
             if (status.TaskId.Value != task.TaskId.Value) return;
             if (status.State == TaskState.TaskRunning && _tail is null)
-                _tail = await SandboxTail.StartAsync(master, status.AgentId, driver.FrameworkId!, task.TaskId);
+                _tail = await SandboxTail.StartAsync(driver.Master, status.AgentId, driver.FrameworkId!, task.TaskId);
             if (!TaskStates.IsTerminal(status.State)) return;
             if (status.State != TaskState.TaskFinished)
                 Console.Error.WriteLine($"bridge run: {TaskStates.Name(status.State)}: {status.Message}");

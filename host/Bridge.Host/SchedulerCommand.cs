@@ -10,15 +10,26 @@ internal static class SchedulerCommand
     /// <summary><c>--master</c>, default <c>BRIDGE_MASTER</c> or http://127.0.0.1:5050.</summary>
     public static Option<string> MasterOption() => new("--master")
     {
-        Description = "The master's address.",
+        Description = "The master's address; several, comma-separated, when masters elect a leader in etcd (the scheduler follows the leader).",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BRIDGE_MASTER") ?? "http://127.0.0.1:5050",
     };
 
-    /// <summary>The master's URL from <paramref name="text"/> (<c>host:port</c> or a URL), or null after saying why on stderr.</summary>
-    public static Uri? Master(string text, string command)
+    /// <summary>The masters' URLs from <paramref name="text"/> (<c>host:port</c> or a URL; several, comma-separated, when
+    /// masters elect a leader in etcd), or null after saying why on stderr.</summary>
+    public static IReadOnlyList<Uri>? Masters(string text, string command)
     {
-        if (Uri.TryCreate(ServicesCommand.Address(text), UriKind.Absolute, out var master)) return master;
-        Console.Error.WriteLine($"{command}: --master '{text}' is not an address");
+        var masters = new List<Uri>();
+        foreach (var one in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(ServicesCommand.Address(one), UriKind.Absolute, out var master))
+            {
+                Console.Error.WriteLine($"{command}: --master '{one}' is not an address");
+                return null;
+            }
+            masters.Add(master);
+        }
+        if (masters.Count > 0) return masters;
+        Console.Error.WriteLine($"{command}: --master names no master");
         return null;
     }
 

@@ -23,16 +23,17 @@ internal static class ServicesCommand
         var command = new Command("services", "Run the services scheduler (Marathon's REST API, /v2/apps) until interrupted.") { master, port, workDir, bus, registry, role };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (SchedulerCommand.Master(parse.GetValue(master)!, "bridge services") is not { } masterUri) return 2;
+            if (SchedulerCommand.Masters(parse.GetValue(master)!, "bridge services") is not { } masters) return 2;
+            var masterUri = masters[0];
             if (!SchedulerCommand.TryBus(parse.GetValue(bus), parse.GetValue(registry), "bridge services", out var events)) return 2;
             using var logs = Logging.Create();
-            var options = new ServicesOptions { Master = masterUri, WorkDirectory = parse.GetValue(workDir)!, Role = parse.GetValue(role)!, LoggerFactory = logs };
+            var options = new ServicesOptions { Master = masterUri, OtherMasters = masters.Skip(1).ToList(), WorkDirectory = parse.GetValue(workDir)!, Role = parse.GetValue(role)!, LoggerFactory = logs };
             if (await StartAsync(options, parse.GetValue(port), "bridge services", cancellationToken) is not { } started) return 1;
             await using (started)
             {
                 // Stopped before the scheduler (disposed first), so its last events still go out.
                 await using var published = events is { } e ? UpBus.PublishServiceEvents(started.Framework, e.Bus, e.Registry, logs) : null;
-                Console.WriteLine($"services listening on {started.Address.ToString().TrimEnd('/')} master {masterUri.ToString().TrimEnd('/')} state {Path.Combine(options.WorkDirectory, "services.db")}");
+                Console.WriteLine($"services listening on {started.Address.ToString().TrimEnd('/')} master {string.Join(",", masters.Select(m => m.ToString().TrimEnd('/')))} state {Path.Combine(options.WorkDirectory, "services.db")}");
                 if (events is { } to) Console.WriteLine($"events on {to.Bus.ToString().TrimEnd('/')} topic bridge.services (schemas in {to.Registry.ToString().TrimEnd('/')})");
                 await Shutdown.WaitAsync(cancellationToken);
             }

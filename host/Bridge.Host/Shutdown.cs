@@ -22,13 +22,15 @@ internal static class Shutdown
             ? uri
             : throw new FormatException($"'{address}' is not HOST:PORT");
 
-    /// <summary><see cref="MasterUri"/> for a client command's <c>--master</c>: null (after telling the
-    /// user on stderr, as <c>bridge COMMAND: --master ...</c>) when it is not HOST:PORT; the command then exits 2.</summary>
-    public static Uri? MasterUriOrReport(string address, string command)
+    /// <summary>The masters of a <c>--master</c> value: one <c>HOST:PORT</c> (or URI), or several, comma-separated, when
+    /// masters elect a leader in etcd (the first is tried first); null (after telling the user on stderr, as
+    /// <c>bridge COMMAND: --master ...</c>) when one is not an address; the command then exits 2.</summary>
+    public static IReadOnlyList<Uri>? MastersOrReport(string addresses, string command)
     {
         try
         {
-            return MasterUri(address);
+            var masters = addresses.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(MasterUri).ToArray();
+            return masters.Length > 0 ? masters : throw new FormatException("names no master");
         }
         catch (FormatException e)
         {

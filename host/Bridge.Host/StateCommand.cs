@@ -19,15 +19,15 @@ internal static class StateCommand
     {
         var master = new Option<string>("--master")
         {
-            Description = "The master, HOST:PORT.",
+            Description = "The master, HOST:PORT; several, comma-separated, when masters elect a leader in etcd (the first that answers; a standby redirects to the leader).",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BRIDGE_MASTER") ?? "127.0.0.1:5050",
         };
         var json = new Option<bool>("--json") { Description = "Print the master's JSON as is." };
         var command = new Command("state", "Show the master's agents, frameworks, tasks and roles.") { master, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (Shutdown.MasterUriOrReport(parse.GetValue(master)!, "state") is not { } uri) return 2;
-            if (await FetchAsync(uri, cancellationToken) is not { } body) return 1;
+            if (Shutdown.MastersOrReport(parse.GetValue(master)!, "state") is not { } masters) return 2;
+            if (await FetchAsync(masters, cancellationToken) is not ({ } body, { } uri)) return 1;
             if (parse.GetValue(json))
             {
                 Console.WriteLine(body);
@@ -46,6 +46,16 @@ internal static class StateCommand
             }
         });
         return command;
+    }
+
+    /// <summary>The state from the first of <paramref name="masters"/> that answers it (a standby's 307 to the leader is
+    /// followed); null after saying on stderr why none did.</summary>
+    private static async Task<(string? Body, Uri? Master)> FetchAsync(IReadOnlyList<Uri> masters, CancellationToken cancellationToken)
+    {
+        foreach (var master in masters)
+            if (await FetchAsync(master, cancellationToken) is { } body)
+                return (body, master);
+        return (null, null);
     }
 
     private static async Task<string?> FetchAsync(Uri master, CancellationToken cancellationToken)

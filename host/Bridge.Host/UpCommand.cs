@@ -120,7 +120,7 @@ internal static class UpCommand
                 await using var jobs = startedJobs;
                 // YARN: the embedded ResourceManager and the bridge, with one fine-grained (zero-profile) NodeManager per agent.
                 // One machine's cores split among agents are fractions: 8 vcores per cpu lets YARN count them in whole vcores.
-                if (await YarnUp.StartAsync(master.Address, Path.Combine(root, "yarn"), parse.GetValue(yarnRmPort), parse.GetValue(yarnPort), "yarn",
+                if (await YarnUp.StartAsync([master.Address], Path.Combine(root, "yarn"), parse.GetValue(yarnRmPort), parse.GetValue(yarnPort), "yarn",
                         new Dictionary<string, int> { ["zero"] = count }, UpVCoresPerCpu, logs, "bridge up", cancellationToken) is not { } startedYarn) return 1;
                 await using var yarn = startedYarn;
                 // Declared after the schedulers, so stopped before them: the last events still go out.

@@ -52,15 +52,16 @@ internal static class YarnClusterCommands
         command.SetAction(async (parse, cancellationToken) =>
         {
             const string name = "bridge yarn resourcemanager";
-            if (SchedulerCommand.Master(parse.GetValue(master)!, name) is not { } masterUri) return 2;
+            if (SchedulerCommand.Masters(parse.GetValue(master)!, name) is not { } masters) return 2;
+            var masterUri = masters[0];
             if (!TryInstances(parse.GetValue(instances) ?? [], out var initial, out var bad)) return RestClient.Fail(name, bad, 2);
             using var logs = Logging.Create();
-            if (await YarnUp.StartAsync(masterUri, parse.GetValue(workDir)!, parse.GetValue(port), parse.GetValue(bridgePort), parse.GetValue(role)!,
+            if (await YarnUp.StartAsync(masters, parse.GetValue(workDir)!, parse.GetValue(port), parse.GetValue(bridgePort), parse.GetValue(role)!,
                     initial, parse.GetValue(vcores), logs, name, cancellationToken) is not { } yarn) return 1;
             await using (yarn)
             {
                 Console.WriteLine($"resourcemanager listening on {yarn.ResourceManager.Address.ToString().TrimEnd('/')} (YARN protocols over gRPC, /ws/v1/cluster)");
-                Console.WriteLine($"yarn bridge listening on {yarn.Bridge.Address.ToString().TrimEnd('/')} (/api/cluster/flexup, /api/state) master {masterUri.ToString().TrimEnd('/')}");
+                Console.WriteLine($"yarn bridge listening on {yarn.Bridge.Address.ToString().TrimEnd('/')} (/api/cluster/flexup, /api/state) master {string.Join(",", masters.Select(m => m.ToString().TrimEnd('/')))}");
                 await Shutdown.WaitAsync(cancellationToken);
             }
             return 0;

@@ -38,7 +38,7 @@ internal sealed class YarnUp : IAsyncDisposable
 
     /// <summary>Starts the ResourceManager on <paramref name="rmPort"/> and the bridge (state in
     /// <c>WORK_DIR/yarn-bridge.db</c>) on <paramref name="bridgePort"/>, or prints why not and returns null.</summary>
-    /// <param name="master">The kernel master.</param>
+    /// <param name="masters">The kernel master (the first), or the masters electing a leader in etcd.</param>
     /// <param name="workDir">The bridge's state directory.</param>
     /// <param name="rmPort">The ResourceManager's port on 127.0.0.1 (0: a free one).</param>
     /// <param name="bridgePort">The bridge's REST port on 127.0.0.1 (0: a free one).</param>
@@ -48,7 +48,7 @@ internal sealed class YarnUp : IAsyncDisposable
     /// <param name="logs">Where both log.</param>
     /// <param name="command">The command, for messages.</param>
     /// <param name="cancellationToken">Stops the start.</param>
-    public static async Task<YarnUp?> StartAsync(Uri master, string workDir, int rmPort, int bridgePort, string role,
+    public static async Task<YarnUp?> StartAsync(IReadOnlyList<Uri> masters, string workDir, int rmPort, int bridgePort, string role,
         IReadOnlyDictionary<string, int> initial, double vcoresPerCpu, ILoggerFactory logs, string command, CancellationToken cancellationToken)
     {
         var rm = await SchedulerCommand.StartAsync(() => ResourceManagerServer.StartAsync(new ResourceManagerServerOptions
@@ -61,7 +61,8 @@ internal sealed class YarnUp : IAsyncDisposable
         {
             var options = new YarnBridgeFrameworkOptions
             {
-                Master = master,
+                Master = masters[0],
+                OtherMasters = masters.Skip(1).ToList(),
                 WorkDirectory = workDir,
                 Role = role,
                 LoggerFactory = logs,

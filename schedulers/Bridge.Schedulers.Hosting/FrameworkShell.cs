@@ -72,7 +72,7 @@ public sealed class FrameworkShell<TDecisions, TEvent> : IAsyncDisposable
         };
         if (core.FrameworkId is { } id) info.Id = new FrameworkID { Value = id };
         _driver = new SchedulerDriver(options.Master, info, new DriverEvents(this),
-            new SchedulerDriverOptions { TimeProvider = options.TimeProvider, AutoAcknowledge = false });
+            new SchedulerDriverOptions { TimeProvider = options.TimeProvider, AutoAcknowledge = false, OtherMasters = options.OtherMasters });
     }
 
     /// <summary>The framework id: the saved one, then the one the master gave; null before the first subscription.</summary>

@@ -9,6 +9,10 @@ public sealed record FrameworkShellOptions
     /// <summary>The master, e.g. <c>http://127.0.0.1:5050</c>.</summary>
     public required Uri Master { get; init; }
 
+    /// <summary>The other masters when several elect a leader in etcd: the framework follows the leader a standby names,
+    /// else tries the next master (default: none).</summary>
+    public IReadOnlyList<Uri> OtherMasters { get; init; } = [];
+
     /// <summary>The framework's name (<c>bridge-services</c>, <c>bridge-jobs</c>); also the prefix of
     /// its log lines.</summary>
     public required string Name { get; init; }

@@ -12,6 +12,10 @@ public sealed record JobsOptions
     /// <summary>The master, e.g. <c>http://127.0.0.1:5050</c>.</summary>
     public required Uri Master { get; init; }
 
+    /// <summary>The other masters when several elect a leader in etcd: the framework follows the leader a standby names,
+    /// else tries the next master (default: none).</summary>
+    public IReadOnlyList<Uri> OtherMasters { get; init; } = [];
+
     /// <summary>Where the state lives (<c>jobs.db</c> in it).</summary>
     public required string WorkDirectory { get; init; }
 
@@ -66,6 +70,7 @@ public sealed class JobsFramework : IJobsControl, IAsyncDisposable
         _shell = FrameworkShell<Decisions, JobEvent>.Start(new FrameworkShellOptions
         {
             Master = options.Master,
+            OtherMasters = options.OtherMasters,
             Name = options.Name,
             Role = options.Scheduler.Role,
             FailoverTimeout = options.FailoverTimeout,
