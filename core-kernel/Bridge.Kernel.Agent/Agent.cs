@@ -165,6 +165,7 @@ public sealed class Agent : IAsyncDisposable
                 _id = id;
                 _logger.LogInformation("Agent {Hostname} {Event} as {Agent}", _options.Hostname, message.MessageCase, _id);
                 _registered.TrySetResult(_id.Value);
+                _link.PingTimeout = registered.TotalPingTimeoutSeconds > 0 ? TimeSpan.FromSeconds(registered.TotalPingTimeoutSeconds) : null;
                 _updates.ResendAll();
                 break;
             case MasterMessage.MessageOneofCase.RunTask:

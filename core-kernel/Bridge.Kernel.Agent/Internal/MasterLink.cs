@@ -27,6 +27,17 @@ internal sealed class MasterLink(AgentOptions options, ILogger logger, Func<Task
 
     public void Send(AgentMessage message) => Volatile.Read(ref _outbound)?.Writer.TryWrite(message);
 
+    private long _pingTimeoutTicks;
+
+    /// <summary>The longest silence from the master before the stream is taken for dead and the agent reconnects (the
+    /// master's <c>total_ping_timeout_seconds</c>; null: wait forever). A partition that heals can leave a half-open
+    /// connection on which nothing ever arrives again (Mesos' agent ping timeout).</summary>
+    public TimeSpan? PingTimeout
+    {
+        get => Interlocked.Read(ref _pingTimeoutTicks) is > 0 and var ticks ? TimeSpan.FromTicks(ticks) : null;
+        set => Interlocked.Exchange(ref _pingTimeoutTicks, value?.Ticks ?? 0);
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var backoff = options.ReconnectBackoff;
@@ -90,8 +101,21 @@ internal sealed class MasterLink(AgentOptions options, ILogger logger, Func<Task
             var writer = PumpAsync(outbound.Reader, call.RequestStream, cancellationToken);
             try
             {
-                while (await call.ResponseStream.MoveNext(cancellationToken))
+                // Timed on the agent's clock; cancelled with the link too.
+                using var silence = new CancellationTokenSource(Timeout.InfiniteTimeSpan, options.TimeProvider);
+                using var linked = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), silence);
+                while (true)
                 {
+                    if (PingTimeout is { } timeout) silence.CancelAfter(timeout);
+                    try
+                    {
+                        if (!await call.ResponseStream.MoveNext(silence.Token)) break;
+                    }
+                    catch (Exception e) when (e is OperationCanceledException or RpcException && silence.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        logger.LogWarning("Nothing from the master {Master} for {Timeout}: taking the stream for dead", master, PingTimeout);
+                        return (gotMessage, null);
+                    }
                     gotMessage = true;
                     received(call.ResponseStream.Current);
                 }

@@ -33,7 +33,7 @@ internal sealed class AgentHandler(MasterState s)
         s.Agents.Add(id, agent);
         s.Allocator.AddAgent(id, info.Hostname, total, attributes);
         s.Logger.LogInformation("Agent {Agent} registered from {Hostname} with {Resources}", id, info.Hostname, total);
-        connection.Send(new MasterMessage { Registered = new() { AgentId = info.Id, MasterInfo = s.Info } });
+        connection.Send(new MasterMessage { Registered = new() { AgentId = info.Id, MasterInfo = s.Info, TotalPingTimeoutSeconds = PingTimeoutSeconds } });
         s.Publish(new OperatorEvent { Type = OperatorEvent.Types.Type.AgentAdded, AgentAdded = new() { Agent = StateView.Agent(s, agent) } });
         return agent;
     }
@@ -75,7 +75,7 @@ internal sealed class AgentHandler(MasterState s)
         foreach (var task in missing) Vanished(agent, task);
         s.Logger.LogInformation("Agent {Agent} re-registered from {Hostname} with {Tasks} tasks{Recovered}", id, info.Hostname, reregister.Tasks.Count,
             recovered is not null ? " (from the registry)" : "");
-        connection.Send(new MasterMessage { Reregistered = new() { AgentId = info.Id, MasterInfo = s.Info } });
+        connection.Send(new MasterMessage { Reregistered = new() { AgentId = info.Id, MasterInfo = s.Info, TotalPingTimeoutSeconds = PingTimeoutSeconds } });
         if (!checkpointed.Equals(reportedCheckpoint)) MasterState.SendCheckpoint(agent);
         s.Publish(new OperatorEvent { Type = OperatorEvent.Types.Type.AgentAdded, AgentAdded = new() { Agent = StateView.Agent(s, agent) } });
         return agent;
@@ -185,6 +185,10 @@ internal sealed class AgentHandler(MasterState s)
         foreach (var ((frameworkId, taskId), _) in agent.Tasks)
             if (s.Frameworks.TryGetValue(frameworkId, out var framework)) framework.Tasks.Remove(taskId);
     }
+
+    /// <summary>What an agent is told to wait, at most, between two messages from the master: a ping round more than
+    /// the master itself waits before it marks the agent unreachable.</summary>
+    private double PingTimeoutSeconds => s.Options.PingInterval.TotalSeconds * (s.Options.MaxMissedPings + 1);
 
     public void Pong(AgentRecord agent, AgentMessage.Types.Pong pong)
     {
