@@ -22,6 +22,8 @@ packages+=(python3-confluent-kafka python3-requests)
 packages+=(tzdata)
 # Masters elect their leader through a real etcd (Debian's etcd-server); etcdctl checks our client's writes.
 packages+=(etcd-server etcd-client)
+# The partition tests put an agent in a network namespace of their own (ip netns, veth).
+packages+=(iproute2)
 
 missing=()
 for p in "${packages[@]}"; do
