@@ -14,6 +14,7 @@ public sealed class ElectedMaster
     public const string LeaderHeader = Protocol.MasterTargets.LeaderHeader;
 
     private volatile Master? _master;
+    private volatile Func<bool>? _holds;
     private volatile string? _leader;
 
     /// <summary>A seat with no master yet (a standby until <see cref="Lead"/>).</summary>
@@ -25,11 +26,12 @@ public sealed class ElectedMaster
     public ElectedMaster(Master master) => _master = master;
 
     /// <summary>The leading master.</summary>
-    /// <exception cref="RpcException">UNAVAILABLE: this process does not lead (the message and trailer name the leader when known).</exception>
-    public Master Current => _master ?? throw NotLeader();
+    /// <exception cref="RpcException">UNAVAILABLE: this process does not lead (the message and trailer name the leader when
+    /// known), or its leadership may have lapsed though it has not stepped down yet.</exception>
+    public Master Current => Leading ?? throw NotLeader();
 
-    /// <summary>The master when this process leads, else null.</summary>
-    public Master? Leading => _master;
+    /// <summary>The master when this process leads (and its leadership surely holds now), else null.</summary>
+    public Master? Leading => _master is { } master && (_holds?.Invoke() ?? true) ? master : null;
 
     /// <summary>The leader's address as last observed (this process's own when it leads), or null.</summary>
     public string? Leader
@@ -43,10 +45,12 @@ public sealed class ElectedMaster
 
     private int _terms;
 
-    /// <summary>This process leads with <paramref name="master"/> from now on (a new term).</summary>
-    public void Lead(Master master)
+    /// <summary>This process leads with <paramref name="master"/> from now on (a new term), while <paramref name="holds"/>
+    /// (checked on every call; e.g. <c>Leadership.Holds</c>) says the leadership surely holds.</summary>
+    public void Lead(Master master, Func<bool>? holds = null)
     {
         Interlocked.Increment(ref _terms);
+        _holds = holds;
         _master = master;
     }
 

@@ -165,6 +165,7 @@ public sealed class Master : IAsyncDisposable
 
     private void RunCycle()
     {
+        if (_s.Options.StillLeading is { } leading && !leading()) return; // about to step down: no offers past the lease
         if (_holding)
         {
             if (_s.OffersHeld) return;

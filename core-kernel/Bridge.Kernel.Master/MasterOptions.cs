@@ -49,6 +49,11 @@ public sealed record MasterOptions
     /// with shares computed from partial allocations (Mesos' allocator recovery; default: 30 s).</summary>
     public TimeSpan OfferHoldOff { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Checked before every allocation cycle: offers are made only while it says this master still leads (an
+    /// elected master passes its etcd leadership's synchronous check, so a late step-down timer cannot let it offer past
+    /// its lease). Default: null, always.</summary>
+    public Func<bool>? StillLeading { get; init; }
+
     /// <summary>The allocator's settings (interval 1 s, refuse 5 s, DRF, ...).</summary>
     public AllocatorOptions Allocator { get; init; } = new();
 

@@ -129,10 +129,10 @@ public sealed class MasterServer : IAsyncDisposable
                 leadership = await election.CampaignAsync(Self, _stop.Token);
                 var held = leadership;
                 var registry = new EtcdRegistry(etcd, root + "/registry", () => held.Guard);
-                var master = await Master.StartAsync(options with { Registry = registry, WorkDir = null, MasterId = Guid.NewGuid().ToString("D") },
+                var master = await Master.StartAsync(options with { Registry = registry, WorkDir = null, MasterId = Guid.NewGuid().ToString("D"), StillLeading = () => held.Holds },
                     $"{_server.Address.Host}:{_server.Address.Port}", loggerFactory, _stop.Token);
                 Elected.Leader = Self;
-                Elected.Lead(master);
+                Elected.Lead(master, () => held.Holds);
                 // Stop acting the moment the leadership is lost: refuse calls at once, then stop the master.
                 var stepped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 await using (held.Lost.Register(() => { Elected.StepDown(); stepped.TrySetResult(); }))

@@ -36,6 +36,22 @@ public sealed class ElectedMasterTests(EtcdFixture fixture) : IClassFixture<Etcd
         return await new OperatorClient(channel).Call(call);
     }
 
+    [Fact]
+    public async Task LeadershipThatNoLongerHolds_CallsAreRefusedBeforeTheStepDown()
+    {
+        await using var master = await Master.Master.StartAsync(new MasterOptions(), "127.0.0.1:1");
+        var holds = true;
+        var elected = new ElectedMaster { Leader = "http://127.0.0.1:1" };
+        elected.Lead(master, () => holds);
+        Assert.Same(master, elected.Current);
+
+        holds = false; // the lease's deadline passed; Lost's timer has not run yet
+
+        Assert.Null(elected.Leading);
+        var refused = Assert.Throws<RpcException>(() => elected.Current);
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+    }
+
     private static OperatorCall Weight(string role, double weight) => new()
     {
         Type = OperatorCall.Types.Type.UpdateWeights,

@@ -44,6 +44,43 @@ public sealed class LeaderElectionTests(EtcdFixture fixture) : IClassFixture<Etc
     }
 
     [Fact]
+    public async Task StepDownTimerLate_HoldsIsFalseFromTheDeadlineAnyway()
+    {
+        // A clock whose timers never fire: the keep-alive never renews and Lost's timer never runs, as on a machine
+        // too loaded to run timers on time. The synchronous check still ends the leadership at its deadline.
+        var clock = new StalledTimers(DateTimeOffset.UtcNow);
+        using var client = fixture.Client();
+        var election = new LeaderElection(client, EtcdFixture.Prefix(), new LeaderElectionOptions { Ttl = TimeSpan.FromSeconds(2), TimeProvider = clock });
+        await using var leadership = await election.CampaignAsync("slow").WaitAsync(Bound);
+        var deadline = leadership.ExpiresBy - TimeSpan.FromSeconds(2) / 10;
+        Assert.True(leadership.Holds);
+
+        clock.Now = deadline - TimeSpan.FromMilliseconds(1);
+        Assert.True(leadership.Holds);
+        clock.Now = deadline;
+
+        Assert.False(leadership.Holds);
+        Assert.False(leadership.Lost.IsCancellationRequested); // the timer has not run: only the synchronous check knows
+    }
+
+    /// <summary>A clock set by hand whose timers never fire.</summary>
+    private sealed class StalledTimers(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new NeverFires();
+
+        private sealed class NeverFires : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+            public void Dispose() { }
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task TheLeadersLeaseRevoked_LostFires_AndTheNextCandidateLeads()
     {
         using var client = fixture.Client();

@@ -202,6 +202,10 @@ public sealed class Leadership : IAsyncDisposable
     /// <summary>Before this moment (on the election's clock) the lease surely lives; it moves with every answered renewal.</summary>
     public DateTimeOffset ExpiresBy => _session.ExpiresBy;
 
+    /// <summary>Whether this leadership surely still holds now (see <see cref="LeaseSession.Holds"/>): a synchronous check
+    /// that does not wait for <see cref="Lost"/>'s timer.</summary>
+    public bool Holds => !_lost.IsCancellationRequested && _session.Holds;
+
     /// <summary>Fires once when this leadership has ended or may have; never un-fires.</summary>
     public CancellationToken Lost => _lost.Token;
 

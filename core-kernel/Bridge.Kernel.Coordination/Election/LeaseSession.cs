@@ -58,6 +58,11 @@ public sealed class LeaseSession : IAsyncDisposable
     /// time plus <see cref="Ttl"/>.</summary>
     public DateTimeOffset ExpiresBy => _expiresBy;
 
+    /// <summary>Whether the lease surely still lives now: <see cref="Lost"/> has not fired and the clock is before the
+    /// step-down deadline (<see cref="ExpiresBy"/> less a tenth of the TTL). Read synchronously, so an act checked with it
+    /// cannot outlive the lease even when the timer that fires <see cref="Lost"/> runs late on a loaded machine.</summary>
+    public bool Holds => !_lost.IsCancellationRequested && _time.GetUtcNow() < _expiresBy - Ttl / 10;
+
     /// <summary>Grants a lease of <paramref name="ttl"/> and starts keeping it alive.</summary>
     /// <exception cref="EtcdException">The grant failed (no endpoint answered, or etcd refused it).</exception>
     public static async Task<LeaseSession> StartAsync(EtcdClient client, TimeSpan ttl, TimeProvider? time = null, ILogger? log = null,
