@@ -49,34 +49,38 @@ internal static class StateCommand
     }
 
     /// <summary>The state from the first of <paramref name="masters"/> that answers it (a standby's 307 to the leader is
-    /// followed); null after saying on stderr why none did.</summary>
+    /// followed); null after saying on stderr, for each master, why none did.</summary>
     private static async Task<(string? Body, Uri? Master)> FetchAsync(IReadOnlyList<Uri> masters, CancellationToken cancellationToken)
     {
+        var errors = new List<string>();
         foreach (var master in masters)
-            if (await FetchAsync(master, cancellationToken) is { } body)
-                return (body, master);
+        {
+            var (body, error) = await FetchAsync(master, cancellationToken);
+            if (body is not null) return (body, master);
+            errors.Add(error!);
+        }
+        foreach (var error in errors) Console.Error.WriteLine($"bridge state: {error}");
         return (null, null);
     }
 
-    private static async Task<string?> FetchAsync(Uri master, CancellationToken cancellationToken)
+    /// <summary>The state's JSON, or why there is none.</summary>
+    private static async Task<(string? Body, string? Error)> FetchAsync(Uri master, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = master, Timeout = Timeout };
         try
         {
             using var response = await http.GetAsync("/api/v1/state", cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (response.IsSuccessStatusCode) return body;
-            Console.Error.WriteLine($"bridge state: the master at {master.Authority} answered HTTP {(int)response.StatusCode}: {body.Trim()}");
+            return response.IsSuccessStatusCode ? (body, null) : (null, $"the master at {master.Authority} answered HTTP {(int)response.StatusCode}: {body.Trim()}");
         }
         catch (HttpRequestException e)
         {
-            Console.Error.WriteLine($"bridge state: cannot reach the master at {master.Authority}: {e.Message} (is it running? see --master)");
+            return (null, $"cannot reach the master at {master.Authority}: {e.Message} (is it running? see --master)");
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Console.Error.WriteLine($"bridge state: the master at {master.Authority} did not answer within {Timeout.TotalSeconds:0} s");
+            return (null, $"the master at {master.Authority} did not answer within {Timeout.TotalSeconds:0} s");
         }
-        return null;
     }
 
     /// <summary>The terminal's width and colors; when the output goes to a file or a pipe, no colors and wide lines.</summary>

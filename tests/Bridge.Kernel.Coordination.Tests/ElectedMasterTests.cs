@@ -136,6 +136,31 @@ public sealed class ElectedMasterTests(EtcdFixture fixture) : IClassFixture<Etcd
     private static OperatorCall GetAgents => new() { Type = OperatorCall.Types.Type.GetAgents };
 
     [Fact]
+    public async Task TheCli_GivenTheStandbyFirst_StateAndRunReachTheLeader()
+    {
+        using var etcd = fixture.Client();
+        var (leader, standby) = await StartPairAsync(etcd, EtcdFixture.Prefix() + "bridge");
+        await using var _ = leader;
+        await using var __ = standby;
+        var workDir = Path.Combine(Path.GetTempPath(), "bridge-ha-cli", Guid.NewGuid().ToString("N")[..8]);
+        await using var agent = await AgentServer.StartAsync(new AgentOptions
+        {
+            Master = leader.Address, Hostname = "cli-agent", Resources = Resources.Parse("cpus:1;mem:512"), WorkDir = workDir,
+        }, new IPEndPoint(IPAddress.Loopback, 0));
+        await agent.Agent.Registered.WaitAsync(Bound);
+        var masters = $"{standby.Address.Authority},{leader.Address.Authority}";
+
+        var state = await BridgeProgram.RunAsync(["state", "--master", masters, "--json"], Bound);
+        var run = await BridgeProgram.RunAsync(["run", "--master", masters, "--", "echo", "hello from the leader"], TimeSpan.FromSeconds(60));
+
+        Assert.True(state.ExitCode == 0, state.Stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(state.Stdout);
+        Assert.Equal(leader.Address.Authority, json.RootElement.GetProperty("master").GetProperty("address").GetString());
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("hello from the leader", run.Lines);
+    }
+
+    [Fact]
     public async Task AFrameworkGivenEveryMaster_SubscribesAtTheLeader_AndResubscribesWithItsIdAtTheNextOne()
     {
         using var etcd = fixture.Client();
