@@ -170,15 +170,11 @@ public static class ChaosAgents
     }
 
     /// <summary>Polls the master's state (every 20 ms) until <paramref name="condition"/> holds; returns that state.</summary>
-    private static async Task<IReadOnlyDictionary<string, (bool Active, int Running)>> WaitAsync(MasterProbe probe, Uri master,
-        Func<IReadOnlyDictionary<string, (bool Active, int Running)>, bool> condition, TimeSpan timeout, string what, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < deadline)
+    private static Task<IReadOnlyDictionary<string, (bool Active, int Running)>> WaitAsync(MasterProbe probe, Uri master,
+        Func<IReadOnlyDictionary<string, (bool Active, int Running)>, bool> condition, TimeSpan timeout, string what, CancellationToken cancellationToken) =>
+        Poll.UntilAsync(async () =>
         {
-            if (await probe.AgentTasksAsync(master, cancellationToken) is { } state && condition(state)) return state;
-            await Task.Delay(20, cancellationToken);
-        }
-        throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}");
-    }
+            var state = await probe.AgentTasksAsync(master, cancellationToken);
+            return (state is not null && condition(state), state!);
+        }, TimeSpan.FromMilliseconds(20), timeout, () => what, cancellationToken);
 }

@@ -181,29 +181,23 @@ public static class ChaosFailover
     /// <summary>Polls every master but <paramref name="except"/> (every 10 ms) until one says it leads; returns its index.</summary>
     private static async Task<int> WaitForLeaderAsync(MasterProbe probe, IReadOnlyList<Uri> masters, int except, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < deadline)
+        var candidates = Enumerable.Range(0, masters.Count).Where(i => i != except).ToList();
+        return await Poll.UntilAsync(async () =>
         {
-            var candidates = Enumerable.Range(0, masters.Count).Where(i => i != except).ToList();
             var health = await Task.WhenAll(candidates.Select(i => probe.HealthAsync(masters[i], cancellationToken)));
-            for (var j = 0; j < candidates.Count; j++)
-                if (health[j]?.Leader == true) return candidates[j];
-            await Task.Delay(10, cancellationToken);
-        }
-        throw new TimeoutException($"No master led within {timeout.TotalSeconds:0} s");
+            var leader = candidates.Where((_, j) => health[j]?.Leader == true).DefaultIfEmpty(-1).First();
+            return (leader >= 0, leader);
+        }, TimeSpan.FromMilliseconds(10), timeout, () => "a master to lead", cancellationToken);
     }
 
     /// <summary>Polls the leader's state (every 10 ms) until <paramref name="expected"/> agents are active and none is still awaited.</summary>
     private static async Task WaitForAgentsAsync(MasterProbe probe, Uri leader, int expected, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         AgentCount? last = null;
-        while (Stopwatch.GetTimestamp() < deadline)
+        await Poll.UntilAsync(async () =>
         {
             last = await probe.AgentsAsync(leader, cancellationToken);
-            if (last is { } count && count.Active >= expected && count.Recovered == 0) return;
-            await Task.Delay(10, cancellationToken);
-        }
-        throw new TimeoutException($"{last?.Active ?? 0} of {expected} agents re-registered at {leader} within {timeout.TotalSeconds:0} s");
+            return (last is { } count && count.Active >= expected && count.Recovered == 0, last);
+        }, TimeSpan.FromMilliseconds(10), timeout, () => $"{expected} agents at {leader} ({last?.Active ?? 0} re-registered)", cancellationToken);
     }
 }
