@@ -18,5 +18,7 @@ internal static class Logging
         // Every level to stderr: stdout carries what commands print (JSON lines, ready lines).
         builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.AddFilter("Microsoft", LogLevel.Warning);
+        // "Hosting failed to start" (a port in use) is also thrown, and each command reports it in one line.
+        builder.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
     });
 }

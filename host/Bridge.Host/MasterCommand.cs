@@ -53,9 +53,9 @@ internal static class MasterCommand
             {
                 master = await MasterServer.StartAsync(options, new IPEndPoint(ip, parse.GetValue(port)), logs, cancellationToken);
             }
-            catch (RegistryException e)
+            catch (Exception e) when (e is RegistryException or IOException)
             {
-                Console.Error.WriteLine($"bridge master: {e.Message}");
+                Console.Error.WriteLine($"bridge master: cannot start on {parse.GetValue(address)}:{parse.GetValue(port)}: {e.Message}");
                 return 1;
             }
             await using (master)
@@ -92,7 +92,17 @@ internal static class MasterCommand
             return 2;
         }
         using var client = new EtcdClient(urls);
-        await using var master = await MasterServer.StartElectedAsync(options, new MasterElectionOptions(client, root, TimeSpan.FromSeconds(leaseTtl)), endpoint, logs, cancellationToken);
+        MasterServer started;
+        try
+        {
+            started = await MasterServer.StartElectedAsync(options, new MasterElectionOptions(client, root, TimeSpan.FromSeconds(leaseTtl)), endpoint, logs, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"bridge master: cannot start on {endpoint}: {e.Message}");
+            return 1;
+        }
+        await using var master = started;
         Console.WriteLine($"master at {master.Address}, electing its leader in etcd {string.Join(",", urls)} under {root}/leader/ (lease TTL {leaseTtl} s)");
         await Shutdown.WaitAsync(cancellationToken);
         return 0;

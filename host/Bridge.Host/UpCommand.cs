@@ -62,9 +62,9 @@ internal static class UpCommand
             {
                 started = await MasterServer.StartAsync(options, new IPEndPoint(IPAddress.Loopback, parse.GetValue(port)), logs, cancellationToken);
             }
-            catch (RegistryException e)
+            catch (Exception e) when (e is RegistryException or IOException)
             {
-                Console.Error.WriteLine($"bridge up: {e.Message}");
+                Console.Error.WriteLine($"bridge up: cannot start the master on 127.0.0.1:{parse.GetValue(port)}: {e.Message}");
                 return 1;
             }
             await using var master = started;
