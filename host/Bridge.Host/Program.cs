@@ -20,6 +20,7 @@ var root = new RootCommand("Bridge: one shared pool of machines for YARN jobs, s
     VersionCommand.Create(),
     BenchCommand.Create(),
     ChaosCommand.Create(),
+    SimulateCommand.Create(),
     YarnCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

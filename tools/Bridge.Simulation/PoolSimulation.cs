@@ -14,9 +14,10 @@ public sealed record PoolResult(CpuTimeline Cpu, Delays Delays, double LastEndSe
 /// <summary>
 /// Replays work through one pool in virtual time with the real <see cref="HierarchicalAllocator"/>: the machines are
 /// its agents, each role has one framework that queues its work first-in first-out and, offered an agent's resources,
-/// places as many instances of its queued items as fit (in queue order, skipping what does not fit), declining the rest
-/// without a filter. The allocator is asked for offers after every instant at which work arrived or finished, while
-/// some framework has work queued; a framework with nothing queued is suppressed, and revived when work arrives, as a
+/// places as many instances of its queued items as fit (in queue order, skipping what does not fit, at most
+/// <see cref="BackfillDepth"/> items deep), declining the rest
+/// without a filter. The allocator is asked for offers at most once per allocation interval, at instants at which work
+/// arrived or finished or the interval ran out, while some framework has work queued; a framework with nothing queued is suppressed, and revived when work arrives, as a
 /// Mesos framework does. Instances of one item placed on one agent in one offer are one task to the allocator (they
 /// start and end together), so a trace of millions of instances costs far fewer allocator operations.
 /// </summary>
@@ -29,6 +30,10 @@ public sealed class PoolSimulation
         public WorkItem Item { get; } = item;
         public int Remaining { get; set; } = item.Instances;
     }
+
+    /// <summary>How deep into its queue a framework looks for work that fits an offer (first-in first-out with bounded
+    /// backfill, as batch schedulers do): keeps each offer's cost bounded when thousands of items wait.</summary>
+    public const int BackfillDepth = 32;
 
     private readonly MachineSpec _machines;
     private readonly IReadOnlyList<RoleSpec> _roles;
@@ -72,7 +77,9 @@ public sealed class PoolSimulation
     /// <param name="bucketSeconds">Width of the CPU timeline's buckets, seconds.</param>
     /// <param name="progress">Called now and then with the virtual time reached, seconds.</param>
     /// <exception cref="ArgumentException">An item's partition is not a role of this pool.</exception>
-    public PoolResult Run(IEnumerable<WorkItem> work, double start, double bucketSeconds = 60, Action<double>? progress = null)
+    /// <param name="intervalSeconds">The allocation interval: the allocator is asked for offers at most this often (virtual
+    /// seconds), at the first instant after it has passed at which work is queued (Mesos' <c>--allocation_interval</c>).</param>
+    public PoolResult Run(IEnumerable<WorkItem> work, double start, double bucketSeconds = 60, Action<double>? progress = null, double intervalSeconds = 1)
     {
         var unplaceable = new List<WorkItem>();
         var arrivals = new List<WorkItem>();
@@ -85,7 +92,7 @@ public sealed class PoolSimulation
         arrivals.Sort((a, b) => a.SubmitSeconds != b.SubmitSeconds ? a.SubmitSeconds.CompareTo(b.SubmitSeconds) : a.Id.CompareTo(b.Id));
         var cpu = new CpuTimeline(start, bucketSeconds);
         var delays = new Delays();
-        double now = start, lastEnd = start, usedCores = 0, nextProgress = start;
+        double now = start, lastEnd = start, usedCores = 0, nextProgress = start, nextAllocation = double.MinValue;
         long cycles = 0;
         var next = 0;
         for (var i = 0; i < _roles.Count; i++) Suppress(i);
@@ -93,6 +100,7 @@ public sealed class PoolSimulation
         {
             var t = Math.Min(next < arrivals.Count ? arrivals[next].SubmitSeconds : double.MaxValue,
                 _running.TryPeek(out _, out var end) ? end : double.MaxValue);
+            if (_queues.Any(q => q.Count > 0) && nextAllocation > now) t = Math.Min(t, nextAllocation);
             cpu.Add(now, t, usedCores);
             now = Math.Max(now, t);
             _clock.Set(now);
@@ -113,9 +121,10 @@ public sealed class PoolSimulation
                     _allocator.Revive(Framework(item.Partition));
                 }
             }
-            if (_queues.Any(q => q.Count > 0))
+            if (_queues.Any(q => q.Count > 0) && now >= nextAllocation)
             {
                 cycles++;
+                nextAllocation = now + intervalSeconds;
                 foreach (var offer in _allocator.Allocate().Offers) usedCores += Place(offer, now, delays);
                 for (var i = 0; i < _roles.Count; i++)
                     if (_queues[i].Count == 0 && !_suppressed[i]) Suppress(i);
@@ -146,7 +155,8 @@ public sealed class PoolSimulation
         long cpuLeft = offer.Resources.GetScalar("cpus").Millis, memLeft = offer.Resources.GetScalar("mem").Millis;
         var launches = new List<OfferOperation>();
         var started = new List<(TaskId Task, double Cores, double End)>();
-        for (var node = _queues[role].First; node is not null && cpuLeft > 0 && memLeft > 0;)
+        var looked = 0;
+        for (var node = _queues[role].First; node is not null && cpuLeft > 0 && memLeft > 0 && looked++ < BackfillDepth;)
         {
             var queued = node.Value;
             long cpuEach = CpuMillis(queued.Item), memEach = MemMillis(queued.Item);
