@@ -12,6 +12,7 @@ public sealed class LeaderSampler : IAsyncDisposable
     private readonly TimeSpan _interval;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
+    private readonly LeaderTally _tally = new();
     private int _doubleLeaders;
     private volatile int _leader = -1;
 
@@ -37,15 +38,13 @@ public sealed class LeaderSampler : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var inDouble = false;
         while (!_stop.IsCancellationRequested)
         {
             var masters = _masters();
             var health = await Task.WhenAll(masters.Select(m => _probe.HealthAsync(m)));
-            var leaders = Enumerable.Range(0, health.Length).Where(i => health[i]?.Leader == true).ToList();
-            if (leaders.Count > 1 && !inDouble) Interlocked.Increment(ref _doubleLeaders);
-            inDouble = leaders.Count > 1;
-            _leader = leaders.Count == 1 ? leaders[0] : -1;
+            _tally.Observe(health);
+            _leader = _tally.Leader;
+            Interlocked.Exchange(ref _doubleLeaders, _tally.DoubleLeaders);
             Samples++;
             try
             {
@@ -64,5 +63,30 @@ public sealed class LeaderSampler : IAsyncDisposable
         await _stop.CancelAsync();
         await _run;
         _stop.Dispose();
+    }
+}
+
+/// <summary>
+/// The sampler's arithmetic, pure: fed one sample at a time (each master's <c>/health</c>, null when it did not answer),
+/// it knows the leader of the last sample and counts double-leadership episodes (samples in a row with two or more
+/// masters saying they lead count once).
+/// </summary>
+public sealed class LeaderTally
+{
+    private bool _inDouble;
+
+    /// <summary>Episodes so far.</summary>
+    public int DoubleLeaders { get; private set; }
+
+    /// <summary>The index of the one master that led in the last sample, or -1 (none, or several).</summary>
+    public int Leader { get; private set; } = -1;
+
+    /// <summary>Takes one sample.</summary>
+    public void Observe(IReadOnlyList<MasterHealth?> sample)
+    {
+        var leaders = Enumerable.Range(0, sample.Count).Where(i => sample[i]?.Leader == true).ToList();
+        if (leaders.Count > 1 && !_inDouble) DoubleLeaders++;
+        _inDouble = leaders.Count > 1;
+        Leader = leaders.Count == 1 ? leaders[0] : -1;
     }
 }

@@ -15,11 +15,12 @@ public sealed record MasterHealth(bool Leader, string? LeaderAddress);
 public sealed record AgentCount(int Active, int Recovered, bool OffersHeld);
 
 /// <summary>Plain HTTP probes of masters (<c>/health</c>, <c>/api/v1/state</c>), with short timeouts: a dead master is an answer too.</summary>
-public sealed class MasterProbe : IDisposable
+public sealed class MasterProbe(TimeSpan? timeout = null) : IDisposable
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromSeconds(5) })
     {
-        Timeout = TimeSpan.FromMilliseconds(500),
+        // Default 500 ms: a master that takes longer to say whether it leads is counted as not answering.
+        Timeout = timeout ?? TimeSpan.FromMilliseconds(500),
     };
 
     /// <summary>The master's <c>/health</c>, or null when it does not answer (dead, or not serving yet).</summary>

@@ -24,7 +24,7 @@ public sealed class GrpcResourceTracker(RpcChannel channel, TimeSpan? callTimeou
     /// <inheritdoc />
     public async Task<RegistrationAnswer> RegisterAsync(NodeRegistration registration, CancellationToken cancellationToken)
     {
-        var response = await CallAsync(() => _client.RegisterNodeManager(registration.ToProto(), Options(cancellationToken)).ResponseAsync);
+        var response = await CallAsync(() => _client.RegisterNodeManager(registration.ToProto(), Options(cancellationToken)).ResponseAsync, cancellationToken);
         _lastResponseId = 0;
         var action = response.HasNodeAction ? response.NodeAction.ToRecord("nodeAction") : NodeAction.Normal;
         var key = response.ContainerTokenMasterKey is { } k ? MasterKey.FromProto(k, "container_token_master_key") : null;
@@ -34,7 +34,7 @@ public sealed class GrpcResourceTracker(RpcChannel channel, TimeSpan? callTimeou
     /// <inheritdoc />
     public async Task<HeartbeatAnswer> HeartbeatAsync(NodeHeartbeat heartbeat, CancellationToken cancellationToken)
     {
-        var response = await CallAsync(() => _client.NodeHeartbeat(heartbeat.ToProto(_lastResponseId), Options(cancellationToken)).ResponseAsync);
+        var response = await CallAsync(() => _client.NodeHeartbeat(heartbeat.ToProto(_lastResponseId), Options(cancellationToken)).ResponseAsync, cancellationToken);
         _lastResponseId = response.ResponseId;
         return new HeartbeatAnswer(
             response.HasNodeAction ? response.NodeAction.ToRecord("nodeAction") : NodeAction.Normal,
@@ -47,11 +47,16 @@ public sealed class GrpcResourceTracker(RpcChannel channel, TimeSpan? callTimeou
 
     private CallOptions Options(CancellationToken cancellationToken) => new(Deadline: DateTime.UtcNow + _timeout, CancellationToken: cancellationToken);
 
-    private static async Task<T> CallAsync<T>(Func<Task<T>> call)
+    private static async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
         try
         {
             return await call();
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            // Our own cancellation (the NodeManager stopping): report it as one, not as a failed call.
+            throw new OperationCanceledException("The call to the ResourceManager was cancelled", e, cancellationToken);
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
