@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Bridge.Simulation;
+using Bridge.Simulation.Reporting;
 
 namespace Bridge.Host;
 
-/// <summary><c>bridge simulate --trace PATH [--format alibaba|swf] --machines M --partitions P</c>: the consolidation study (docs/simulate.md).</summary>
+/// <summary><c>bridge simulate --trace PATH [--format alibaba|swf] --machines M --partitions P [--out DIR]</c>: the consolidation study (docs/simulate.md).</summary>
 internal static class SimulateCommand
 {
     public static Command Create()
@@ -16,9 +17,10 @@ internal static class SimulateCommand
         var cpus = new Option<double>("--machine-cpus") { Description = "Cores per machine.", DefaultValueFactory = _ => 64 };
         var memory = new Option<double>("--machine-mem") { Description = "Memory per machine, MB (Alibaba's requests are fractions of it).", DefaultValueFactory = _ => 65536 };
         var guarantee = new Option<double>("--guarantee") { Description = "Fraction of its static partition each role is guaranteed in the shared pool (quota), 0-1.", DefaultValueFactory = _ => 0.5 };
+        var output = new Option<string?>("--out") { Description = "Directory for the report: report.md, utilization.svg, queueing-delay-cdf.svg." };
         var command = new Command("simulate", "Replay a trace through the real allocator as P static partitions and as one shared pool, and compare.")
         {
-            trace, format, machines, partitions, cpus, memory, guarantee,
+            trace, format, machines, partitions, cpus, memory, guarantee, output,
         };
         command.SetAction(parse =>
         {
@@ -43,13 +45,26 @@ internal static class SimulateCommand
                 return RestClient.Fail(name, e.Message, 2);
             }
             var traceName = Path.GetFileName(path).Split('.')[0];
-            Console.WriteLine($"{traceName}: {workload.Work.Count} work items, {workload.Work.Sum(w => (long)w.Instances)} instances; skipped: " +
-                (workload.Skipped.Count == 0 ? "none" : string.Join(", ", workload.Skipped.Select(s => $"{s.Value} {s.Key}"))));
+            var source = $"{path} ({parse.GetValue(format)}): {workload.Work.Count} work items, {workload.Work.Sum(w => (long)w.Instances)} instances; skipped: " +
+                (workload.Skipped.Count == 0 ? "none" : string.Join(", ", workload.Skipped.Select(s => $"{s.Value} {s.Key}")));
+            Console.WriteLine(source);
             var clock = Stopwatch.StartNew();
             var result = Consolidation.Run(workload.Work,
                 new ConsolidationOptions(parse.GetValue(machines), parse.GetValue(partitions), parse.GetValue(cpus), parse.GetValue(memory), parse.GetValue(guarantee)),
                 line => Console.WriteLine($"  {line} ({clock.Elapsed.TotalSeconds:0} s)"));
             if (result.Unplaceable.Count > 0) Console.WriteLine($"{result.Unplaceable.Count} items larger than a machine were left out");
+            if (parse.GetValue(output) is { } directory)
+            {
+                try
+                {
+                    ConsolidationReport.Write(result, traceName, source, directory);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return RestClient.Fail(name, $"cannot write the report into {directory}: {e.Message}", 1);
+                }
+                Console.WriteLine($"report: {string.Join(" ", ConsolidationReport.Files.Select(f => Path.Combine(directory, f)))}");
+            }
             Console.WriteLine(result.Line(traceName));
             return 0;
         });
