@@ -305,7 +305,11 @@ public sealed class Master : IAsyncDisposable
             .GroupBy(t => t.State).ToDictionary(g => g.Key, g => g.Count());
         _snapshot = new MasterSnapshot(_s.Version, _s.Now, _s.Info, StateView.GetState(_s), StateView.GetRoles(_s),
             _s.Metrics.Render(_s.Agents.Values.Count(a => a.Reachable), _s.Agents.Values.Count(a => !a.Reachable),
-                _s.Frameworks.Values.Count(f => f.Connected), _s.Frameworks.Values.Count(f => !f.Connected), tasksByState), _holding);
+                _s.Frameworks.Values.Count(f => f.Connected), _s.Frameworks.Values.Count(f => !f.Connected), tasksByState), _holding)
+        {
+            Offers = _s.Allocator.GetOffers(),
+            RecentDeclines = _s.RecentDeclines.ToList(),
+        };
         return _snapshot;
     });
 
@@ -333,4 +337,11 @@ public sealed class Master : IAsyncDisposable
 /// <param name="Metrics">The metrics in Prometheus text format.</param>
 /// <param name="OffersHeld">Whether offers are held back after a failover until the recovered agents re-register (<see cref="MasterOptions.OfferHoldOff"/>).</param>
 public sealed record MasterSnapshot(long Version, DateTimeOffset TakenAt, MasterInfo Master, V1.Operator.Response.Types.GetState State,
-    V1.Operator.Response.Types.GetRoles Roles, string Metrics, bool OffersHeld = false);
+    V1.Operator.Response.Types.GetRoles Roles, string Metrics, bool OffersHeld = false)
+{
+    /// <summary>Offers held by frameworks now (sent, not yet accepted, declined or rescinded).</summary>
+    public IReadOnlyList<Allocation.Offer> Offers { get; init; } = [];
+
+    /// <summary>The latest declines, oldest first, with the frameworks' reasons (at most 50).</summary>
+    public IReadOnlyList<DeclinedOffer> RecentDeclines { get; init; } = [];
+}

@@ -191,8 +191,12 @@ public sealed class SchedulerDriver : IAsyncDisposable
     }
 
     /// <summary>DECLINE: these offers' resources are not offered to this framework again for <paramref name="refuseSeconds"/> (default 5).</summary>
-    public Task DeclineAsync(IEnumerable<OfferID> offerIds, double? refuseSeconds = null) =>
-        SendAsync(new Call { Type = Call.Types.Type.Decline, Decline = new() { OfferIds = { offerIds }, Filters = Filters(refuseSeconds) } });
+    /// <param name="offerIds">The offers.</param>
+    /// <param name="refuseSeconds">The filter, seconds; null: the master's default (5 s).</param>
+    /// <param name="reason">Why, for people (Bridge's <c>Decline.reason</c>, shown in <c>/api/v1/state</c>'s
+    /// <c>recent_declines</c> and on the dashboard; the master keeps 200 characters).</param>
+    public Task DeclineAsync(IEnumerable<OfferID> offerIds, double? refuseSeconds = null, string? reason = null) =>
+        SendAsync(new Call { Type = Call.Types.Type.Decline, Decline = new() { OfferIds = { offerIds }, Filters = Filters(refuseSeconds), Reason = reason ?? "" } });
 
     /// <summary>REVIVE: clears filters and resumes offers (for <paramref name="roles"/>, or all roles).</summary>
     public Task ReviveAsync(params string[] roles) => SendAsync(new Call { Type = Call.Types.Type.Revive, Revive = new() { Roles = { roles } } });

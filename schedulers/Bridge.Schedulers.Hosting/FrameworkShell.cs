@@ -237,8 +237,8 @@ public sealed class FrameworkShell<TDecisions, TEvent> : IAsyncDisposable
         if (decisions.Changed) _core.Save(decisions);
         await SendAsync("launch", () => Task.WhenAll(decisions.Launches.Select(l => _driver.AcceptAsync([l.OfferId],
             [new Offer.Types.Operation { Type = Offer.Types.Operation.Types.Type.Launch, Launch = new() { TaskInfos = { l.Tasks } } }]))));
-        if (decisions.Declines.Count > 0)
-            await SendAsync("decline", () => _driver.DeclineAsync(decisions.Declines, _options.DeclineRefuse.TotalSeconds));
+        foreach (var group in decisions.Declines.GroupBy(id => decisions.DeclineReasons.GetValueOrDefault(id.Value, "")))
+            await SendAsync("decline", () => _driver.DeclineAsync(group, _options.DeclineRefuse.TotalSeconds, group.Key));
         foreach (var (taskId, agentId, gracePeriod) in decisions.Kills)
             await SendAsync("kill", () => _driver.KillAsync(new TaskID { Value = taskId }, agentId is { } a ? new AgentID { Value = a } : null, gracePeriod));
         if (decisions.Reconcile is { } reconcile)

@@ -19,8 +19,12 @@ public interface IFrameworkDecisions<out TEvent>
     /// already recorded in the core, so they are saved before they are launched.</summary>
     IEnumerable<(OfferID OfferId, IReadOnlyList<TaskInfo> Tasks)> Launches { get; }
 
-    /// <summary>Offers not used (one DECLINE for all of them).</summary>
+    /// <summary>Offers not used (one DECLINE per distinct reason).</summary>
     IReadOnlyCollection<OfferID> Declines { get; }
+
+    /// <summary>Why each declined offer was not used, by offer id, for people (sent as <c>Decline.reason</c>);
+    /// an offer without an entry is declined with no reason.</summary>
+    IReadOnlyDictionary<string, string> DeclineReasons { get; }
 
     /// <summary>Tasks to kill: the task id, its agent when known, and the time between SIGTERM and
     /// SIGKILL (null: the task's own kill policy, else the agent's default).</summary>

@@ -11,7 +11,7 @@ namespace Bridge.Kernel.Master.Http;
 /// Mesos' <c>/state</c>: resources as <c>{"cpus": 2, "mem": 1024, "ports": "[31000-32000]"}</c>
 /// (cpus in cores, mem and disk in MB), states by their Mesos names, times in Unix seconds.
 /// Shape: <c>{master, agents[], unreachable_agents[], recovered_agents[], frameworks[], completed_frameworks[], tasks[],
-/// unreachable_tasks[], completed_tasks[], roles[]}</c>; docs/kernel.md lists every field.
+/// unreachable_tasks[], completed_tasks[], roles[], offers[], recent_declines[]}</c>; docs/kernel.md lists every field.
 /// </summary>
 public static class StateJson
 {
@@ -52,6 +52,33 @@ public static class StateJson
         Array(json, "unreachable_tasks", state.GetTasks.UnreachableTasks, t => Task(json, t));
         Array(json, "completed_tasks", state.GetTasks.CompletedTasks, t => Task(json, t));
         Array(json, "roles", snapshot.Roles.Roles, r => Role(json, r));
+        var hostnames = state.GetAgents.Agents.ToDictionary(a => a.AgentInfo.Id?.Value ?? "", a => a.AgentInfo.Hostname);
+        Array(json, "offers", snapshot.Offers, o =>
+        {
+            json.WriteStartObject();
+            json.WriteString("id", o.Id.Value);
+            json.WriteString("framework_id", o.FrameworkId.Value);
+            json.WriteString("agent_id", o.AgentId.Value);
+            json.WriteString("hostname", hostnames.GetValueOrDefault(o.AgentId.Value, ""));
+            json.WriteString("role", o.Role);
+            Resources(json, "resources", ResourceConversion.ToWire(o.Resources, o.Role));
+            json.WriteNumber("offered_time", o.CreatedAt.ToUnixTimeMilliseconds() / 1000.0);
+            json.WriteEndObject();
+        });
+        Array(json, "recent_declines", snapshot.RecentDeclines, d =>
+        {
+            json.WriteStartObject();
+            json.WriteString("offer_id", d.OfferId);
+            json.WriteString("framework_id", d.FrameworkId);
+            json.WriteString("agent_id", d.AgentId);
+            json.WriteString("hostname", d.Hostname);
+            json.WriteString("role", d.Role);
+            Resources(json, "resources", ResourceConversion.ToWire(d.Resources, d.Role));
+            json.WriteNumber("refuse_seconds", d.RefuseSeconds);
+            json.WriteString("reason", d.Reason);
+            json.WriteNumber("time", d.Time.ToUnixTimeMilliseconds() / 1000.0);
+            json.WriteEndObject();
+        });
         json.WriteEndObject();
     }
 

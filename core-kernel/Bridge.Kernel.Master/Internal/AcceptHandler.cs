@@ -25,12 +25,17 @@ internal sealed class AcceptHandler(MasterState s)
     public void Decline(FrameworkRecord framework, Call.Types.Decline decline)
     {
         var filters = ToFilters(decline.Filters, "decline.filters");
+        var reason = decline.Reason.Length <= DeclinedOffer.MaxReasonLength ? decline.Reason : decline.Reason[..DeclinedOffer.MaxReasonLength];
         foreach (var id in decline.OfferIds)
         {
             var offer = s.Allocator.GetOffer(new OfferId(id.Value));
             if (offer is null || offer.FrameworkId != framework.Id) continue; // Mesos ignores unknown offers in DECLINE
             s.Allocator.Decline(offer.Id, filters);
             s.Metrics.OffersDeclined++;
+            s.RecentDeclines.Enqueue(new DeclinedOffer(s.Now, offer.Id.Value, framework.Id.Value, offer.AgentId.Value,
+                s.Agents.TryGetValue(offer.AgentId, out var agent) ? agent.Hostname : "", offer.Role, offer.Resources,
+                filters?.RefuseSeconds ?? s.Options.Allocator.DefaultRefuse.TotalSeconds, reason));
+            while (s.RecentDeclines.Count > MasterState.RecentDeclinesKept) s.RecentDeclines.Dequeue();
         }
         s.Version++;
     }

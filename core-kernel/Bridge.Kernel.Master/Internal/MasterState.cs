@@ -35,6 +35,12 @@ internal sealed class MasterState(MasterOptions options, MasterInfo info, ILogge
     public Dictionary<AgentId, AgentRecord> Agents { get; } = new();
     public List<Channel<OperatorEvent>> OperatorSubscribers { get; } = new();
 
+    /// <summary>The latest declines, oldest first, at most <see cref="RecentDeclinesKept"/> (the dashboard's "why declined").</summary>
+    public Queue<DeclinedOffer> RecentDeclines { get; } = new();
+
+    /// <summary>How many declines <see cref="RecentDeclines"/> keeps.</summary>
+    public const int RecentDeclinesKept = 50;
+
     /// <summary>The durable store: every change to what it keeps is written there before it is applied here.</summary>
     public IRegistry Registry { get; } = registry;
 

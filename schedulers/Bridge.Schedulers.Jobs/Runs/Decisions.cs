@@ -45,6 +45,16 @@ public sealed class Decisions : IFrameworkDecisions<JobEvent>
     /// <summary>Offers not used.</summary>
     public List<OfferID> Declines { get; } = [];
 
+    /// <summary>Why each offer in <see cref="Declines"/> was not used, by offer id.</summary>
+    public Dictionary<string, string> DeclineReasons { get; } = [];
+
+    /// <summary>Declines <paramref name="offer"/>, saying why (for people: the master shows it on its dashboard).</summary>
+    public void Decline(OfferID offer, string reason)
+    {
+        Declines.Add(offer);
+        DeclineReasons[offer.Value] = reason;
+    }
+
     /// <summary>Tasks to kill.</summary>
     public List<Kill> Kills { get; } = [];
 
@@ -79,6 +89,8 @@ public sealed class Decisions : IFrameworkDecisions<JobEvent>
         Launches.Select(l => (l.OfferId, l.Tasks));
 
     IReadOnlyCollection<OfferID> IFrameworkDecisions<JobEvent>.Declines => Declines;
+
+    IReadOnlyDictionary<string, string> IFrameworkDecisions<JobEvent>.DeclineReasons => DeclineReasons;
 
     IEnumerable<(string TaskId, string? AgentId, TimeSpan? GracePeriod)> IFrameworkDecisions<JobEvent>.Kills =>
         Kills.Select(k => (k.TaskId, k.AgentId, k.GracePeriod));

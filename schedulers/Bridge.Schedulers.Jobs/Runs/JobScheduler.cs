@@ -279,14 +279,15 @@ public sealed class JobScheduler
             .OrderBy(r => r.DueAt).ThenBy(r => r.Job).ThenBy(r => r.Number).ThenBy(r => r.Attempt).ToList();
         foreach (var offer in offers)
         {
-            var tasks = queue.Count == 0 ? [] : Place(offer, queue, now, decisions);
+            var rejections = new List<string>();
+            var tasks = queue.Count == 0 ? [] : Place(offer, queue, now, decisions, rejections);
             if (tasks.Count > 0) decisions.Launches.Add(new Launch(offer.Id, tasks));
-            else decisions.Declines.Add(offer.Id);
+            else decisions.Decline(offer.Id, rejections.Count > 0 ? string.Join("; ", rejections) : "no run is queued");
         }
         UpdateOfferInterest(decisions);
     }
 
-    private List<TaskInfo> Place(Offer offer, List<Run> queue, DateTimeOffset now, Decisions decisions)
+    private List<TaskInfo> Place(Offer offer, List<Run> queue, DateTimeOffset now, Decisions decisions, List<string> rejections)
     {
         var attributes = ResourceConversion.ToModel(offer.Attributes, "offer.attributes");
         var left = ResourceConversion.ToModel(offer.Resources, "offer.resources");
@@ -294,7 +295,12 @@ public sealed class JobScheduler
         foreach (var run in queue.ToList())
         {
             var state = _jobs[run.Job];
-            if (RunFit.Of(state.Definition, offer.Hostname, attributes, left, _options.Role).Taken is not { } taken) continue;
+            var fit = RunFit.Of(state.Definition, offer.Hostname, attributes, left, _options.Role);
+            if (fit.Taken is not { } taken)
+            {
+                if (fit.Reason is { } reason && rejections.Count < 3) rejections.Add($"{run.Job}: {reason}");
+                continue;
+            }
             var launched = run with
             {
                 State = RunState.Launched, LaunchedAt = now, AgentId = offer.AgentId.Value, Hostname = offer.Hostname,

@@ -225,16 +225,19 @@ public sealed class ServiceScheduler
     public void OnOffers(IReadOnlyList<Offer> offers, DateTimeOffset now, Decisions decisions)
     {
         var wanting = _apps.Values.Where(a => a.Wanted > 0 && a.Delay.Allows(now)).ToList();
+        var delayed = _apps.Values.Count(a => a.Wanted > 0 && !a.Delay.Allows(now));
         foreach (var offer in offers)
         {
-            var tasks = wanting.Count == 0 ? [] : Place(offer, wanting, now, decisions);
+            var rejections = new List<string>();
+            var tasks = wanting.Count == 0 ? [] : Place(offer, wanting, now, decisions, rejections);
             if (tasks.Count > 0) decisions.Launches.Add(new Launch(offer.Id, tasks));
-            else decisions.Declines.Add(offer.Id);
+            else decisions.Decline(offer.Id, rejections.Count > 0 ? string.Join("; ", rejections)
+                : delayed > 0 ? $"no app is waiting for instances ({delayed} backing off after failures)" : "no app is waiting for instances");
         }
         UpdateOfferInterest(now, decisions);
     }
 
-    private List<TaskInfo> Place(Offer offer, List<AppState> wanting, DateTimeOffset now, Decisions decisions)
+    private List<TaskInfo> Place(Offer offer, List<AppState> wanting, DateTimeOffset now, Decisions decisions, List<string> rejections)
     {
         var agent = new AgentFacts(new Kernel.AgentId(offer.AgentId.Value), offer.Hostname, ResourceConversion.ToModel(offer.Attributes, "offer.attributes"));
         var left = ResourceConversion.ToModel(offer.Resources, "offer.resources");
@@ -251,6 +254,7 @@ public sealed class ServiceScheduler
                 var match = _matcher.Match(new OfferFacts(agent, left), app.Definition, placement);
                 // One record per offer and app: used when it took a task, else why not.
                 if (placed++ == 0) Offers.Record(app.Definition.Id, agent.Id, match, now);
+                if (match is OfferRejected rejected && placed == 1) rejections.Add($"{app.Definition.Id}: {rejected}");
                 if (match is not OfferMatched taken) break;
                 var taskId = TaskIds.New(app.Definition.Id, _options.NewId());
                 decisions.InstanceChanged(taskId);

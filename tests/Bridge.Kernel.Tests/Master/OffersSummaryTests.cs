@@ -139,6 +139,76 @@ public class OffersSummaryTests
         }
     }
 
+    [Fact]
+    public async Task Master_Decline_KeepsTheReasonForTheStateAndDashboard_AndOutstandingOffersAreListed()
+    {
+        var clock = new ManualTimeProvider();
+        await using var master = await Bridge.Kernel.Master.Master.StartAsync(new MasterOptions { TimeProvider = clock }, "127.0.0.1:5050");
+        await RegisterAgentAsync(master, "agent-1");
+        var framework = await master.SubscribeAsync(new SchedulerCall
+        {
+            Type = SchedulerCall.Types.Type.Subscribe,
+            Subscribe = new() { FrameworkInfo = new FrameworkInfo { Name = "declines", User = "root" } },
+        });
+        clock.Advance(Interval);
+        var offer = await NextOfferAsync(framework);
+
+        var held = await master.SnapshotAsync();
+        Assert.Equal(offer.Id.Value, Assert.Single(held.Offers).Id.Value);
+        Assert.Empty(held.RecentDeclines);
+        Assert.Contains("\"hostname\": \"agent-1\"", Bridge.Kernel.Master.Http.StateJson.ToJson(held));
+
+        await master.CallAsync(new SchedulerCall
+        {
+            Type = SchedulerCall.Types.Type.Decline,
+            FrameworkId = new FrameworkID { Value = framework.FrameworkId.Value },
+            Decline = new() { OfferIds = { offer.Id }, Filters = new Filters { RefuseSeconds = 30 }, Reason = "/web: not enough cpus " + new string('x', 300) },
+        }, framework.StreamId);
+
+        var after = await master.SnapshotAsync();
+        Assert.Empty(after.Offers);
+        var declined = Assert.Single(after.RecentDeclines);
+        Assert.Equal((offer.Id.Value, framework.FrameworkId.Value, "agent-1", 30.0), (declined.OfferId, declined.FrameworkId, declined.Hostname, declined.RefuseSeconds));
+        Assert.StartsWith("/web: not enough cpus xxx", declined.Reason);
+        Assert.Equal(DeclinedOffer.MaxReasonLength, declined.Reason.Length);
+        Assert.Equal(Resources.Parse("cpus:2;mem:1024"), declined.Resources);
+        using var json = System.Text.Json.JsonDocument.Parse(Bridge.Kernel.Master.Http.StateJson.ToJson(after));
+        var row = Assert.Single(json.RootElement.GetProperty("recent_declines").EnumerateArray());
+        Assert.Equal(2, row.GetProperty("resources").GetProperty("cpus").GetDouble());
+        Assert.Equal(30, row.GetProperty("refuse_seconds").GetDouble());
+        Assert.StartsWith("/web: not enough cpus", row.GetProperty("reason").GetString());
+        Assert.Equal(0, json.RootElement.GetProperty("offers").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Master_KeepsOnlyTheLatestDeclines()
+    {
+        var clock = new ManualTimeProvider();
+        await using var master = await Bridge.Kernel.Master.Master.StartAsync(new MasterOptions { TimeProvider = clock }, "127.0.0.1:5050");
+        await RegisterAgentAsync(master, "agent-1");
+        var framework = await master.SubscribeAsync(new SchedulerCall
+        {
+            Type = SchedulerCall.Types.Type.Subscribe,
+            Subscribe = new() { FrameworkInfo = new FrameworkInfo { Name = "declines", User = "root" } },
+        });
+        for (var i = 0; i < MasterState.RecentDeclinesKept + 5; i++)
+        {
+            clock.Advance(Interval);
+            var offer = await NextOfferAsync(framework);
+            await master.CallAsync(new SchedulerCall
+            {
+                Type = SchedulerCall.Types.Type.Decline,
+                FrameworkId = new FrameworkID { Value = framework.FrameworkId.Value },
+                Decline = new() { OfferIds = { offer.Id }, Filters = new Filters { RefuseSeconds = 0 }, Reason = $"decline {i}" },
+            }, framework.StreamId);
+        }
+
+        var declines = (await master.SnapshotAsync()).RecentDeclines;
+        Assert.Equal(MasterState.RecentDeclinesKept, declines.Count);
+        Assert.Equal("decline 5", declines[0].Reason);
+        Assert.Equal($"decline {MasterState.RecentDeclinesKept + 4}", declines[^1].Reason);
+    }
+
     private static (ManualTimeProvider, MasterState, ChannelReader<OperatorEvent>) State()
     {
         var clock = new ManualTimeProvider();

@@ -148,6 +148,8 @@ public sealed class FrameworkShellTests
 
         public IReadOnlyCollection<OfferID> Declines => DeclineList;
 
+        public IReadOnlyDictionary<string, string> DeclineReasons { get; } = new Dictionary<string, string>();
+
         public IEnumerable<(string TaskId, string? AgentId, TimeSpan? GracePeriod)> Kills => [];
 
         public IReadOnlyCollection<(string TaskId, string AgentId)>? Reconcile => null;

@@ -80,6 +80,7 @@ public sealed class OfferTests
         var decisions = _h.Offers(T0, _h.OfferOn("a1", "cpus:1;mem:4096;disk:1000"));
         Assert.Empty(decisions.Launches);
         Assert.Equal("offer-1", Assert.Single(decisions.Declines).Value);
+        Assert.StartsWith("big: ", decisions.DeclineReasons["offer-1"]);
         Assert.Equal(RunState.Queued, Assert.Single(_h.Active("big")).State);
         Assert.Null(decisions.WantOffers); // still wanted, as before
     }
@@ -87,7 +88,9 @@ public sealed class OfferTests
     [Fact]
     public void Offer_NothingQueued_IsDeclined()
     {
-        Assert.Single(_h.Offers(T0, _h.OfferOn("a1")).Declines);
+        var decisions = _h.Offers(T0, _h.OfferOn("a1"));
+        Assert.Single(decisions.Declines);
+        Assert.Equal("no run is queued", Assert.Single(decisions.DeclineReasons.Values));
     }
 
     [Fact]

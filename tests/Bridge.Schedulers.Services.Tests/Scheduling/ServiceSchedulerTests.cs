@@ -98,7 +98,9 @@ public sealed class ServiceSchedulerTests
         _scheduler.Create(Web(1), T0, new Decisions());
         var decisions = Offers(T0, OfferOn("a1", "cpus:0.1;mem:4096;ports:[31000-31009]"));
         Assert.Empty(decisions.Launches);
-        Assert.Single(decisions.Declines);
+        var declined = Assert.Single(decisions.Declines);
+        Assert.StartsWith("/web: ", decisions.DeclineReasons[declined.Value]); // the rejection's details, for the master's dashboard
+        Assert.Contains("cpus", decisions.DeclineReasons[declined.Value]);
         Assert.Equal(1, _scheduler.App(AppId.Parse("/web"))!.Wanted);
         var summary = _scheduler.Offers.Summary(AppId.Parse("/web"));
         Assert.Equal(1, summary.UnusedOffersCount);

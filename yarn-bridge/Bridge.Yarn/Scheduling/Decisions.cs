@@ -38,6 +38,16 @@ public sealed class Decisions : IFrameworkDecisions<BridgeEvent>
     /// <summary>Offers not used at all.</summary>
     public List<OfferID> Declines { get; } = [];
 
+    /// <summary>Why each offer in <see cref="Declines"/> was not used, by offer id.</summary>
+    public Dictionary<string, string> DeclineReasons { get; } = [];
+
+    /// <summary>Declines <paramref name="offer"/>, saying why (for people: the master shows it on its dashboard).</summary>
+    public void Decline(OfferID offer, string reason)
+    {
+        Declines.Add(offer);
+        DeclineReasons[offer.Value] = reason;
+    }
+
     /// <summary>Tasks to kill.</summary>
     public List<Kill> Kills { get; } = [];
 
@@ -61,6 +71,8 @@ public sealed class Decisions : IFrameworkDecisions<BridgeEvent>
         Launches.Select(l => (l.OfferId, l.Tasks));
 
     IReadOnlyCollection<OfferID> IFrameworkDecisions<BridgeEvent>.Declines => Declines;
+
+    IReadOnlyDictionary<string, string> IFrameworkDecisions<BridgeEvent>.DeclineReasons => DeclineReasons;
 
     IEnumerable<(string TaskId, string? AgentId, TimeSpan? GracePeriod)> IFrameworkDecisions<BridgeEvent>.Kills =>
         Kills.Select(k => (k.TaskId, k.AgentId, k.GracePeriod));

@@ -32,7 +32,7 @@ public sealed partial class YarnBridgeScheduler
             }
             catch (InvalidMessageException)
             {
-                decisions.Declines.Add(offer.Id); // the master validates offers; one that does not parse is of no use
+                decisions.Decline(offer.Id, "the offer's resources do not parse"); // the master validates offers; one that does not parse is of no use
                 continue;
             }
             var left = new OfferResources(resources);
@@ -40,7 +40,7 @@ public sealed partial class YarnBridgeScheduler
                 ? [launched]
                 : ScaleFineGrained(offer, left, now, decisions);
             if (tasks.Count > 0) decisions.Launches.Add(new Launch(offer.Id, tasks));
-            else decisions.Declines.Add(offer.Id);
+            else decisions.Decline(offer.Id, "no NodeManager to launch here and no YARN container waiting for this agent");
         }
         UpdateOfferInterest(decisions);
     }
