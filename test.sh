@@ -24,6 +24,8 @@ packages+=(tzdata)
 packages+=(etcd-server etcd-client)
 # The partition tests put an agent in a network namespace of their own (ip netns, veth).
 packages+=(iproute2)
+# The master's dashboard is tested in Debian's Chromium, driven by Playwright (which never downloads a browser here).
+packages+=(chromium)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -22,6 +22,10 @@ public sealed record MasterOptions
     /// not take down half the cluster at once (Mesos' <c>agent_removal_rate_limit</c>; default: null, no limit).</summary>
     public int? MaxAgentRemovalsPerMinute { get; init; }
 
+    /// <summary>Sections the dashboard shows beyond the master's own state, filled by the hosting process
+    /// (<c>GET /api/v1/panels</c>; default: none). <c>bridge up</c> adds the YARN bridge and the event bus.</summary>
+    public IReadOnlyList<Http.DashboardPanel> DashboardPanels { get; init; } = [];
+
     /// <summary>How often a subscribed framework gets a HEARTBEAT event (default: 15 s, Mesos' value).</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(15);
 

@@ -164,57 +164,7 @@ public sealed class MasterServer : IAsyncDisposable
         await RpcServer.StartAsync(
             new RpcServerOptions { Endpoint = endpoint, LoggerFactory = loggerFactory, TimeProvider = options.TimeProvider },
             [new SchedulerService(elected), new AgentMasterService(elected), new OperatorService(elected), new HealthService()],
-            http: app => MapHttp(app, elected), cancellationToken: cancellationToken);
-
-    private static void MapHttp(IApplicationBuilder app, ElectedMaster elected) => app.Run(async http =>
-    {
-        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
-        {
-            http.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            return;
-        }
-        var path = http.Request.Path.Value;
-        var master = elected.Leading;
-        if (path == "/health")
-        {
-            http.Response.ContentType = "application/json";
-            await http.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new { healthy = true, leader = master is not null, leader_address = elected.Leader }));
-            return;
-        }
-        if (master is null && path is "/api/v1/state" or "/metrics")
-        {
-            // Not the leader: send the caller to it (Mesos' non-leading masters redirect too).
-            http.Response.Headers[ElectedMaster.LeaderHeader] = elected.Leader ?? "";
-            if (elected.Leader is { Length: > 0 } leader)
-            {
-                http.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
-                http.Response.Headers.Location = leader + path + http.Request.QueryString;
-            }
-            else
-            {
-                http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                http.Response.ContentType = "application/json";
-                await http.Response.WriteAsync("{\"error\":\"this master is not the leader, and no leader is elected yet; retry\"}");
-            }
-            return;
-        }
-        switch (path)
-        {
-            case "/api/v1/state":
-                http.Response.ContentType = "application/json";
-                await StateJson.WriteAsync(await master!.SnapshotAsync(), http.Response.Body, http.RequestAborted);
-                break;
-            case "/metrics":
-                http.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                await http.Response.WriteAsync((await master!.SnapshotAsync()).Metrics);
-                break;
-            default:
-                http.Response.StatusCode = StatusCodes.Status404NotFound;
-                http.Response.ContentType = "application/json";
-                await http.Response.WriteAsync($"{{\"error\":\"no such endpoint: {System.Text.Encodings.Web.JavaScriptEncoder.Default.Encode(path ?? "")}\"}}");
-                break;
-        }
-    });
+            http: app => Http.MasterHttp.Map(app, elected, options), cancellationToken: cancellationToken);
 
     /// <summary>Stops campaigning (resigning a leadership it holds), stops the master, then stops serving.</summary>
     public async ValueTask DisposeAsync()

@@ -116,7 +116,8 @@ internal static class RunCommand
                     task.Resources[1].AllocationInfo = offer.AllocationInfo;
                     await driver.LaunchAsync(offer, [task]);
                 }
-                else await driver.DeclineAsync([offer.Id], refuseSeconds: 3600);
+                else await driver.DeclineAsync([offer.Id], refuseSeconds: 3600,
+                    reason: _launched ? "the task is launched; no more offers needed" : "not enough unreserved cpus and mem for the task");
             }
         }
 

@@ -55,7 +55,18 @@ internal static class UpCommand
                 return 2;
             }
             var root = parse.GetValue(workDir)!;
-            if (MasterCommand.Options(parse, offerTimeout, Path.Combine(root, "master"), "bridge up") is not { } options) return 2;
+            if (MasterCommand.Options(parse, offerTimeout, Path.Combine(root, "master"), "bridge up") is not { } masterOptions) return 2;
+            // The dashboard's YARN and bus sections read what starts after the master.
+            KafkaBroker? brokerStarted = null;
+            YarnUp? yarnStarted = null;
+            var options = masterOptions with
+            {
+                DashboardPanels =
+                [
+                    UpDashboard.Yarn(() => yarnStarted is { } y ? (y.Bridge.Address, y.ResourceManager.Address) : null),
+                    UpDashboard.Bus(() => brokerStarted?.Logs, TimeProvider.System),
+                ],
+            };
             using var logs = Logging.Create();
             MasterServer started;
             try
@@ -76,6 +87,7 @@ internal static class UpCommand
             };
             if (await BrokerCommand.StartAsync(brokerOptions, "bridge up", cancellationToken) is not { } startedBroker) return 1;
             await using var broker = startedBroker;
+            brokerStarted = broker;
             var registryOptions = new SchemaRegistryOptions
             {
                 Endpoint = new IPEndPoint(IPAddress.Loopback, parse.GetValue(registryPort)),
@@ -123,12 +135,13 @@ internal static class UpCommand
                 if (await YarnUp.StartAsync([master.Address], Path.Combine(root, "yarn"), parse.GetValue(yarnRmPort), parse.GetValue(yarnPort), "yarn",
                         new Dictionary<string, int> { ["zero"] = count }, UpVCoresPerCpu, logs, "bridge up", cancellationToken) is not { } startedYarn) return 1;
                 await using var yarn = startedYarn;
+                yarnStarted = yarn;
                 // Declared after the schedulers, so stopped before them: the last events still go out.
                 await using var serviceEvents = UpBus.PublishServiceEvents(services.Framework, bus.Api.Address, schemaRegistry.Address, logs);
                 await using var jobEvents = UpBus.PublishJobEvents(jobs.Framework, bus.Api.Address, schemaRegistry.Address, logs);
                 await using var yarnEvents = UpBus.PublishYarnEvents(yarn.Bridge.Framework, bus.Api.Address, schemaRegistry.Address, logs);
                 Console.WriteLine($"bridge {VersionCommand.Describe()} up");
-                Console.WriteLine($"  master   {master.Address}  (scheduler, agent and operator APIs over gRPC; /api/v1/state, /metrics, /health)");
+                Console.WriteLine($"  master   {master.Address}  (scheduler, agent and operator APIs over gRPC; /api/v1/state, /metrics, /health; the dashboard: open {master.Address})");
                 Console.WriteLine($"  registry {Path.Combine(root, "master", "registry.db")}");
                 foreach (var s in servers)
                     Console.WriteLine($"  {s.Agent.Hostname,-8} {s.Address}  {s.Agent.Total}  isolation {s.Agent.Isolation}");
