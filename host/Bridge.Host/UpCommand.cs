@@ -4,6 +4,7 @@ using Bridge.Eventing.Broker;
 using Bridge.Eventing.Bus;
 using Bridge.Eventing.Schemas;
 using Bridge.Eventing.Schemas.Store;
+using Bridge.Host.Demo;
 using Bridge.Kernel.Agent;
 using Bridge.Kernel.Master;
 using Bridge.Kernel.Master.Registry;
@@ -45,10 +46,26 @@ internal static class UpCommand
         var jobsPort = JobsCommand.PortOption("--jobs-port");
         var yarnRmPort = new Option<int>("--yarn-rm-port") { Description = "The embedded YARN ResourceManager's port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => EnvironmentInt("BRIDGE_YARN_RM_PORT", 8088) };
         var yarnPort = new Option<int>("--yarn-port") { Description = "The YARN bridge's REST port on 127.0.0.1 (Myriad's /api; 0 picks a free one).", DefaultValueFactory = _ => EnvironmentInt("BRIDGE_YARN_PORT", 8192) };
-        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir, offerTimeout, brokerPort, registryPort, busPort, busBackends, servicesPort, jobsPort, yarnRmPort, yarnPort };
+        var demo = new Option<bool>("--demo") { Description = "Then run the demo (examples/demo/demo.json): a web service, a job every minute, YARN word count and trace analytics, roles with weights." };
+        var demoConfig = new Option<string>("--demo-config") { Description = "The demo's configuration.", DefaultValueFactory = _ => DemoConfig.DefaultPath() };
+        var command = new Command("up", "Run the whole system on this machine until interrupted (Ctrl-C).") { port, agents, workDir, offerTimeout, brokerPort, registryPort, busPort, busBackends, servicesPort, jobsPort, yarnRmPort, yarnPort, demo, demoConfig };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var count = parse.GetValue(agents);
+            DemoConfig? demoRun = null;
+            if (parse.GetValue(demo))
+            {
+                try
+                {
+                    demoRun = DemoConfig.Load(parse.GetValue(demoConfig)!);
+                }
+                catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"bridge up: the demo's configuration: {e.Message}");
+                    return 2;
+                }
+            }
+            // The demo's agent count unless --agents was given.
+            var count = demoRun is not null && parse.GetResult(agents) is null or { Implicit: true } ? demoRun.Agents : parse.GetValue(agents);
             if (count < 1)
             {
                 Console.Error.WriteLine("bridge up: --agents must be at least 1");
@@ -124,15 +141,19 @@ internal static class UpCommand
                     }, new IPEndPoint(IPAddress.Loopback, 0), logs, cancellationToken));
                 }
                 await Task.WhenAll(servers.Select(s => s.Agent.Registered));
-                var servicesOptions = new ServicesOptions { Master = master.Address, WorkDirectory = Path.Combine(root, "services"), LoggerFactory = logs };
+                var servicesOptions = new ServicesOptions { Master = master.Address, WorkDirectory = Path.Combine(root, "services"), LoggerFactory = logs, Role = demoRun?.Services.Role ?? "*" };
                 if (await ServicesCommand.StartAsync(servicesOptions, parse.GetValue(servicesPort), "bridge up", cancellationToken) is not { } startedServices) return 1;
                 await using var services = startedServices;
-                var jobsOptions = new JobsOptions { Master = master.Address, WorkDirectory = Path.Combine(root, "jobs"), LoggerFactory = logs };
+                var jobsOptions = new JobsOptions
+                {
+                    Master = master.Address, WorkDirectory = Path.Combine(root, "jobs"), LoggerFactory = logs,
+                    Scheduler = new() { Role = demoRun?.Jobs.Role ?? Bridge.Kernel.Roles.Default },
+                };
                 if (await JobsCommand.StartAsync(jobsOptions, parse.GetValue(jobsPort), "bridge up", cancellationToken) is not { } startedJobs) return 1;
                 await using var jobs = startedJobs;
                 // YARN: the embedded ResourceManager and the bridge, with one fine-grained (zero-profile) NodeManager per agent.
                 // One machine's cores split among agents are fractions: 8 vcores per cpu lets YARN count them in whole vcores.
-                if (await YarnUp.StartAsync([master.Address], Path.Combine(root, "yarn"), parse.GetValue(yarnRmPort), parse.GetValue(yarnPort), "yarn",
+                if (await YarnUp.StartAsync([master.Address], Path.Combine(root, "yarn"), parse.GetValue(yarnRmPort), parse.GetValue(yarnPort), demoRun?.Yarn.Role ?? "yarn",
                         new Dictionary<string, int> { ["zero"] = count }, UpVCoresPerCpu, logs, "bridge up", cancellationToken) is not { } startedYarn) return 1;
                 await using var yarn = startedYarn;
                 yarnStarted = yarn;
@@ -155,7 +176,12 @@ internal static class UpCommand
                 Console.WriteLine($"  yarn     {yarn.ResourceManager.Address.ToString().TrimEnd('/')}  (embedded ResourceManager: YARN protocols over gRPC, /ws/v1/cluster; ./bridge yarn submit wordcount --input /usr/share/common-licenses --output /tmp/wc)");
                 Console.WriteLine($"  bridge   {yarn.Bridge.Address.ToString().TrimEnd('/')}  (YARN bridge, Myriad's /api: {count} fine-grained NodeManager(s), role yarn; ./bridge yarn status)");
                 Console.WriteLine("Press Ctrl-C to stop.");
+                using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var demoDone = demoRun is null ? Task.CompletedTask : RunDemoAsync(demoRun,
+                    new DemoEndpoints(master.Address, services.Address, jobs.Address, yarn.ResourceManager.Address), Path.Combine(root, "demo"), stopping.Token);
                 await Shutdown.WaitAsync(cancellationToken);
+                await stopping.CancelAsync();
+                await demoDone;
                 Console.WriteLine("stopping: killing tasks");
             }
             finally
@@ -165,6 +191,21 @@ internal static class UpCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Runs the demo, then says where to look; a demo stopped by Ctrl-C says nothing more.</summary>
+    private static async Task RunDemoAsync(DemoConfig config, DemoEndpoints endpoints, string outputRoot, CancellationToken stopping)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"demo: starting ({config.Apps.Count} service(s), {config.JobFiles.Count} job(s), {config.YarnJobs.Count} YARN job(s)); every event goes to the bus: ./bridge events tail --topic bridge.tasks");
+        try
+        {
+            await new DemoRun(config, endpoints, outputRoot, Console.Out).RunAsync(stopping);
+            Console.WriteLine($"demo: the system keeps running. Open the dashboard at {endpoints.Master}, watch events with ./bridge events tail --topic bridge.tasks (or bridge.services, bridge.jobs, bridge.yarn), Ctrl-C to stop.");
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>YARN vcores per kernel cpu in <c>bridge up</c> (Hadoop's pcores-vcores-multiplier).</summary>

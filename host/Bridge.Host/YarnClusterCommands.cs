@@ -165,7 +165,23 @@ internal static class YarnClusterCommands
         return submit;
     }
 
-    private static MapReduceSettings Settings(int containerMb) => new() { MapMemoryMb = containerMb, ReduceMemoryMb = containerMb };
+    /// <summary>A fresh job directory for <paramref name="application"/>: <c>$TMPDIR/bridge-yarn-jobs/APPLICATION-TIME-ID</c>.</summary>
+    internal static string NewJobDirectory(string application) =>
+        Path.Combine(Path.GetTempPath(), "bridge-yarn-jobs", $"{application}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..48]);
+
+    /// <summary>Submits the ApplicationMaster of a prepared job (<c>bridge yarn am APPLICATION --job-dir DIR</c>, 512 MB, 1 vcore)
+    /// through ApplicationClientProtocol; returns the application id.</summary>
+    /// <exception cref="Bridge.Rpc.RpcException">The ResourceManager refused the submission or cannot be reached.</exception>
+    internal static Task<Bridge.Yarn.ResourceManager.Records.ApplicationId> SubmitApplicationMasterAsync(YarnClient client, string application, string queue, string jobDir,
+        CancellationToken ct)
+    {
+        var command = string.Join(' ', YarnCommand.Self().Concat(["yarn", "am", application, "--job-dir", jobDir]).Select(ApplicationMasterRunner.ShellQuote))
+            + " 1><LOG_DIR>/am.stdout 2><LOG_DIR>/am.stderr";
+        return client.SubmitAsync(new YarnSubmission(application, "MAPREDUCE", queue, new Resource(512, 1),
+            new ContainerLaunchContext([command], new Dictionary<string, string>(), new Dictionary<string, LocalResource>())), ct);
+    }
+
+    internal static MapReduceSettings Settings(int containerMb) => new() { MapMemoryMb = containerMb, ReduceMemoryMb = containerMb };
 
     /// <summary>Prepares the job (its <c>job.json</c> in a fresh job directory), submits its ApplicationMaster
     /// (<c>bridge yarn am APPLICATION --job-dir DIR</c>) and follows it to a final state.</summary>
@@ -173,17 +189,14 @@ internal static class YarnClusterCommands
     private static async Task<int> SubmitAsync(string application, string rm, string queue, bool noWait, Func<string, string?> prepare, CancellationToken ct)
     {
         var name = $"bridge yarn submit {application}";
-        var jobDir = Path.Combine(Path.GetTempPath(), "bridge-yarn-jobs", $"{application}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..48]);
+        var jobDir = NewJobDirectory(application);
         if (prepare(jobDir) is { } error) return RestClient.Fail(name, error, 2);
         if (!Uri.TryCreate(ServicesCommand.Address(rm), UriKind.Absolute, out var rmUri)) return RestClient.Fail(name, $"'{rm}' is not an address", 2);
-        var command = string.Join(' ', YarnCommand.Self().Concat(["yarn", "am", application, "--job-dir", jobDir]).Select(ApplicationMasterRunner.ShellQuote))
-            + " 1><LOG_DIR>/am.stdout 2><LOG_DIR>/am.stderr";
         using var client = new YarnClient(rmUri);
         Bridge.Yarn.ResourceManager.Records.ApplicationId app;
         try
         {
-            app = await client.SubmitAsync(new YarnSubmission(application, "MAPREDUCE", queue, new Resource(512, 1),
-                new ContainerLaunchContext([command], new Dictionary<string, string>(), new Dictionary<string, LocalResource>())), ct);
+            app = await SubmitApplicationMasterAsync(client, application, queue, jobDir, ct);
         }
         catch (Bridge.Rpc.RpcException e)
         {
