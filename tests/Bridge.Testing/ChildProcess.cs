@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Bridge.Testing;
@@ -111,6 +112,22 @@ public sealed class ChildProcess : IDisposable
             return false;
         }
     }
+
+    /// <summary>
+    /// SIGTERM, as a service manager stops a program (a program that stops cleanly on it, like <c>bridge up</c>, kills
+    /// its tasks first). Not SIGINT: a shell without job control starts background commands with SIGINT ignored, and
+    /// the tests may run under one.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The signal could not be sent (errno in the message), other than to a process already gone.</exception>
+    public void Terminate()
+    {
+        const int SigTerm = 15, NoSuchProcess = 3;
+        if (SendSignal(_process.Id, SigTerm) != 0 && Marshal.GetLastPInvokeError() is var errno && errno != NoSuchProcess)
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {errno}");
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     /// <summary>
     /// SIGKILL (what <see cref="Process.Kill()"/> sends on Unix), then waits for the exit. Only the
