@@ -18,14 +18,19 @@ internal static class JobsCommand
             Description = "Where the scheduler keeps its state (WORK_DIR/jobs.db: jobs, runs, history).",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BRIDGE_JOBS_WORK_DIR") ?? Path.Combine(Path.GetTempPath(), "bridge-jobs"),
         };
-        var command = new Command("jobs", "Run the jobs scheduler (Chronos' REST API, /v1/scheduler) until interrupted.") { master, port, workDir, bus, registry };
+        var role = new Option<string>("--role") { Description = "The role the jobs' runs launch under.", DefaultValueFactory = _ => Bridge.Kernel.Roles.Default };
+        var command = new Command("jobs", "Run the jobs scheduler (Chronos' REST API, /v1/scheduler) until interrupted.") { master, port, workDir, bus, registry, role };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (SchedulerCommand.Masters(parse.GetValue(master)!, "bridge jobs") is not { } masters) return 2;
             var masterUri = masters[0];
             if (!SchedulerCommand.TryBus(parse.GetValue(bus), parse.GetValue(registry), "bridge jobs", out var events)) return 2;
             using var logs = Logging.Create();
-            var options = new JobsOptions { Master = masterUri, OtherMasters = masters.Skip(1).ToList(), WorkDirectory = parse.GetValue(workDir)!, LoggerFactory = logs };
+            var options = new JobsOptions
+            {
+                Master = masterUri, OtherMasters = masters.Skip(1).ToList(), WorkDirectory = parse.GetValue(workDir)!, LoggerFactory = logs,
+                Scheduler = new() { Role = parse.GetValue(role)! },
+            };
             if (await StartAsync(options, parse.GetValue(port), "bridge jobs", cancellationToken) is not { } started) return 1;
             await using (started)
             {
