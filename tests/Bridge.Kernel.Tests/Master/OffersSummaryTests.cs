@@ -102,11 +102,7 @@ public class OffersSummaryTests
         try
         {
             await RegisterAgentAsync(master, "agent-1");
-            var framework = await master.SubscribeAsync(new SchedulerCall
-            {
-                Type = SchedulerCall.Types.Type.Subscribe,
-                Subscribe = new() { FrameworkInfo = new FrameworkInfo { Name = "summaries", User = "root" } },
-            });
+            var framework = await SubscribeAsync(master, "summaries");
             clock.Advance(Interval); // a new framework gets offers at the next batch allocation
             var offer = await NextOfferAsync(framework);
             var first = await NextSummaryAsync(events);
@@ -145,11 +141,7 @@ public class OffersSummaryTests
         var clock = new ManualTimeProvider();
         await using var master = await Bridge.Kernel.Master.Master.StartAsync(new MasterOptions { TimeProvider = clock }, "127.0.0.1:5050");
         await RegisterAgentAsync(master, "agent-1");
-        var framework = await master.SubscribeAsync(new SchedulerCall
-        {
-            Type = SchedulerCall.Types.Type.Subscribe,
-            Subscribe = new() { FrameworkInfo = new FrameworkInfo { Name = "declines", User = "root" } },
-        });
+        var framework = await SubscribeAsync(master, "declines");
         clock.Advance(Interval);
         var offer = await NextOfferAsync(framework);
 
@@ -186,11 +178,7 @@ public class OffersSummaryTests
         var clock = new ManualTimeProvider();
         await using var master = await Bridge.Kernel.Master.Master.StartAsync(new MasterOptions { TimeProvider = clock }, "127.0.0.1:5050");
         await RegisterAgentAsync(master, "agent-1");
-        var framework = await master.SubscribeAsync(new SchedulerCall
-        {
-            Type = SchedulerCall.Types.Type.Subscribe,
-            Subscribe = new() { FrameworkInfo = new FrameworkInfo { Name = "declines", User = "root" } },
-        });
+        var framework = await SubscribeAsync(master, "declines");
         for (var i = 0; i < MasterState.RecentDeclinesKept + 5; i++)
         {
             clock.Advance(Interval);
@@ -229,6 +217,12 @@ public class OffersSummaryTests
 
     private static (ulong Made, ulong Declined, ulong Rescinded, uint Frameworks, uint Agents, ulong Outstanding) Counts(OperatorEvent.Types.OffersSummary s) =>
         (s.OffersMade, s.OffersDeclined, s.OffersRescinded, s.FrameworksOffered, s.AgentsOffered, s.OffersOutstanding);
+
+    private static Task<FrameworkConnection> SubscribeAsync(Bridge.Kernel.Master.Master master, string name) => master.SubscribeAsync(new SchedulerCall
+    {
+        Type = SchedulerCall.Types.Type.Subscribe,
+        Subscribe = new() { FrameworkInfo = new FrameworkInfo { Name = name, User = "root" } },
+    });
 
     private static async Task RegisterAgentAsync(Bridge.Kernel.Master.Master master, string hostname)
     {

@@ -60,37 +60,37 @@ public static class ConsolidationReport
     private static Plot UtilizationPlot(ConsolidationResult result)
     {
         var capacity = result.Options.Machines * result.Options.MachineCpus;
-        var plot = new Plot();
-        foreach (var (mode, label) in new[] { (result.Static, $"{result.Options.Partitions} static partitions"), (result.Shared, "one shared pool") })
+        return TwoModes(result, "CPU utilization over time", "hours since the first submission", "cores in use, % of the pool", 100, mode =>
         {
             var buckets = mode.Cpu.Buckets();
-            if (buckets.Count == 0) continue;
-            var origin = buckets[0].Start;
-            var line = plot.Add.ScatterLine(buckets.Select(b => (b.Start - origin) / 3600).ToArray(), buckets.Select(b => b.Cores / capacity * 100).ToArray());
-            line.LegendText = string.Create(CultureInfo.InvariantCulture, $"{label} (mean {mode.Utilization * 100:0.0}%)");
-        }
-        plot.Title("CPU utilization over time");
-        plot.XLabel("hours since the first submission");
-        plot.YLabel("cores in use, % of the pool");
-        plot.Axes.SetLimitsY(0, 100);
-        plot.ShowLegend(Alignment.LowerRight);
-        return plot;
+            var origin = buckets.Count == 0 ? 0 : buckets[0].Start;
+            return (buckets.Select(b => (b.Start - origin) / 3600).ToArray(), buckets.Select(b => b.Cores / capacity * 100).ToArray(),
+                string.Create(CultureInfo.InvariantCulture, $"mean {mode.Utilization * 100:0.0}%"));
+        });
     }
 
     /// <summary>Queueing-delay CDFs: the fraction of instances that waited at most x seconds, both modes.</summary>
-    private static Plot DelayCdfPlot(ConsolidationResult result)
+    private static Plot DelayCdfPlot(ConsolidationResult result) =>
+        TwoModes(result, "Queueing delay (submission to placement), per instance", "seconds waited", "fraction of instances", 1, mode =>
+        {
+            var cdf = mode.Delays.Cdf(200);
+            return (cdf.Select(p => p.Seconds).ToArray(), cdf.Select(p => p.Fraction).ToArray(), string.Create(CultureInfo.InvariantCulture, $"mean {mode.Delays.Mean:0} s"));
+        });
+
+    /// <summary>One line per mode (static partitions, shared pool), each labelled with its mode and <c>series</c>' note; y from 0 to <paramref name="yMax"/>.</summary>
+    private static Plot TwoModes(ConsolidationResult result, string title, string x, string y, double yMax, Func<ModeResult, (double[] Xs, double[] Ys, string Note)> series)
     {
         var plot = new Plot();
         foreach (var (mode, label) in new[] { (result.Static, $"{result.Options.Partitions} static partitions"), (result.Shared, "one shared pool") })
         {
-            var cdf = mode.Delays.Cdf(200);
-            var line = plot.Add.ScatterLine(cdf.Select(p => p.Seconds).ToArray(), cdf.Select(p => p.Fraction).ToArray());
-            line.LegendText = string.Create(CultureInfo.InvariantCulture, $"{label} (mean {mode.Delays.Mean:0} s)");
+            var (xs, ys, note) = series(mode);
+            if (xs.Length == 0) continue;
+            plot.Add.ScatterLine(xs, ys).LegendText = $"{label} ({note})";
         }
-        plot.Title("Queueing delay (submission to placement), per instance");
-        plot.XLabel("seconds waited");
-        plot.YLabel("fraction of instances");
-        plot.Axes.SetLimitsY(0, 1);
+        plot.Title(title);
+        plot.XLabel(x);
+        plot.YLabel(y);
+        plot.Axes.SetLimitsY(0, yMax);
         plot.ShowLegend(Alignment.LowerRight);
         return plot;
     }
