@@ -96,6 +96,19 @@ public sealed class EtcdClientTests(EtcdFixture fixture) : IClassFixture<EtcdFix
     }
 
     [Fact]
+    public async Task Watch_CancelledByItsCaller_IsACancellation_NotAnRpcError()
+    {
+        // A master stopping cancels the watch it is creating: that must surface as a cancellation (the CI once saw the
+        // stream's RpcException(Cancelled) escape MasterServer.DisposeAsync instead).
+        using var client = fixture.Client();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            client.WatchAsync(new WatchCreateRequest { Key = EtcdKeys.Of(EtcdFixture.Prefix() + "w") }, cancelled.Token));
+    }
+
+    [Fact]
     public async Task Watch_DeliversPutsAndDeletesInOrder_FromItsStartRevision()
     {
         using var client = fixture.Client();

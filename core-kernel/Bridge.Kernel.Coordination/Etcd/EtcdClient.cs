@@ -165,6 +165,7 @@ public sealed class EtcdClient : IDisposable
     /// <remarks>A <c>start_revision</c> older than etcd's last compaction is confirmed, then cancelled: the first
     /// <see cref="EtcdWatch.NextAsync"/> throws <see cref="EtcdCompactedException"/>.</remarks>
     /// <exception cref="EtcdException">etcd refused the watch (its reason is in the message), or no endpoint answered.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before etcd confirmed the watch.</exception>
     public Task<EtcdWatch> WatchAsync(WatchCreateRequest request, CancellationToken cancellationToken = default) =>
         EtcdWatch.StartAsync(this, Channel, request, cancellationToken);
 

@@ -45,6 +45,12 @@ public sealed class EtcdWatch : IAsyncDisposable
             watch.CreatedRevision = first.Header?.Revision ?? 0;
             return watch;
         }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            // Our own cancellation (a master stopping) reached the stream first: a cancellation, not an etcd error.
+            await watch.DisposeAsync().ConfigureAwait(false);
+            throw new OperationCanceledException($"etcd {channel.Address} Watch: cancelled while creating the watch", e, cancellationToken);
+        }
         catch
         {
             await watch.DisposeAsync().ConfigureAwait(false);
