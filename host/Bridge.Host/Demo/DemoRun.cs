@@ -170,14 +170,15 @@ internal sealed class DemoRun(DemoConfig config, DemoEndpoints endpoints, string
         var definition = JsonNode.Parse(body) as JsonObject ?? throw new FormatException($"{file}: not a JSON object");
         var name = (string?)definition["name"] ?? throw new FormatException($"{file}: no name");
         using var http = new HttpClient { BaseAddress = endpoints.Jobs, Timeout = TimeSpan.FromSeconds(30) };
+        // A work directory used before keeps the job's earlier runs: only a run after this one counts.
+        var before = (await RunsAsync(http, name, ct)).Select(r => (long?)r["run"] ?? 0).DefaultIfEmpty(0).Max();
         using (var posted = await http.PostAsync("v1/scheduler/iso8601", new StringContent(body, Encoding.UTF8, "application/json"), ct))
             await EnsureAsync(posted, "POST /v1/scheduler/iso8601", ct);
         Print(name, $"added to the jobs scheduler, schedule {definition["schedule"]}; waiting for its first run");
         var lastLine = "";
         while (true)
         {
-            var history = JsonNode.Parse(await http.GetStringAsync($"v1/scheduler/job/{Uri.EscapeDataString(name)}/history", ct));
-            var runs = (history as JsonArray ?? history?["runs"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            var runs = (await RunsAsync(http, name, ct)).Where(r => ((long?)r["run"] ?? 0) > before).ToList();
             var latest = runs.FirstOrDefault();
             var line = latest is null ? "no run yet" : $"run {latest["run"]} {latest["state"]} on {latest["agentHostname"]}";
             if (line != lastLine) Print(name, lastLine = line);
@@ -190,6 +191,16 @@ internal sealed class DemoRun(DemoConfig config, DemoEndpoints endpoints, string
                 throw new DemoException($"run {bad["run"]} {bad["state"]}: {bad["message"]}");
             await Task.Delay(TimeSpan.FromSeconds(2), ct);
         }
+    }
+
+    /// <summary>The job's runs, newest first; none when the job does not exist yet.</summary>
+    private static async Task<List<JsonObject>> RunsAsync(HttpClient http, string name, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"v1/scheduler/job/{Uri.EscapeDataString(name)}/history", ct);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return [];
+        await EnsureAsync(response, $"GET /v1/scheduler/job/{name}/history", ct);
+        var history = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct));
+        return (history as JsonArray ?? history?["runs"] as JsonArray ?? []).OfType<JsonObject>().ToList();
     }
 
     private static async Task<string> ReadSandboxAsync(string url, CancellationToken ct)
