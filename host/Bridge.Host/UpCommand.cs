@@ -78,6 +78,10 @@ internal static class UpCommand
             YarnUp? yarnStarted = null;
             var options = masterOptions with
             {
+                // bridge up's agents live in this process and stop with it, their tasks killed; started again they register
+                // under new ids. So agents of an earlier run in the registry never come back: do not wait 10 minutes for them
+                // (offers are held and reconciliation of their tasks deferred meanwhile); 15 s covers this start's agents.
+                AgentReregisterTimeout = TimeSpan.FromSeconds(15),
                 DashboardPanels =
                 [
                     UpDashboard.Yarn(() => yarnStarted is { } y ? (y.Bridge.Address, y.ResourceManager.Address) : null),

@@ -8,7 +8,7 @@ namespace Bridge.Host;
 
 /// <summary>
 /// The sections <c>bridge up</c> adds to the master's dashboard (<see cref="DashboardPanel"/>): the YARN bridge's
-/// NodeManagers with what YARN runs on them, and YARN's applications (read over the bridge's Myriad <c>/api/state</c>
+/// NodeManagers with what YARN runs on them, YARN's applications and the running ones' containers (read over the bridge's Myriad <c>/api/state</c>
 /// and the ResourceManager's <c>/ws/v1/cluster</c>, as any client would); the embedded broker's topics with their
 /// message rates (<see cref="TopicRates"/> over the broker's logs).
 /// </summary>
@@ -16,7 +16,8 @@ internal static class UpDashboard
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(3) };
 
-    /// <summary>The YARN section: NodeManagers (Myriad's view joined with YARN's by node id) and the latest applications.</summary>
+    /// <summary>The YARN section: NodeManagers (Myriad's view joined with YARN's by node id), the latest applications, and the
+    /// containers of the running ones (<c>/apps/{id}/appattempts/{attempt}/containers</c>).</summary>
     /// <param name="addresses">The YARN bridge's REST address (Myriad's <c>/api</c>) and the ResourceManager's
     /// (<c>/ws/v1/cluster</c>); null while they are starting.</param>
     public static DashboardPanel Yarn(Func<(Uri Bridge, Uri ResourceManager)?> addresses) => new("YARN", async ct =>
@@ -42,12 +43,27 @@ internal static class UpDashboard
                 (string?)a["id"] ?? "", (string?)a["name"] ?? "", (string?)a["queue"] ?? "", (string?)a["state"] ?? "", (string?)a["finalStatus"] ?? "",
                 $"{(double?)a["progress"] ?? 0:0}%", Text(a["runningContainers"]), Text(a["allocatedMB"]),
             ]).ToList();
+        var hosts = (state["nodeManagers"]?.AsArray() ?? []).OfType<JsonObject>()
+            .ToDictionary(nm => (string?)nm["nodeId"] ?? "", nm => (string?)nm["hostname"] ?? "");
+        var containers = new List<IReadOnlyList<string>>();
+        foreach (var app in (apps["apps"]?["app"]?.AsArray() ?? []).OfType<JsonObject>().Where(a => (string?)a["state"] == "RUNNING"))
+        {
+            var attempts = await Http.GetFromJsonAsync<JsonObject>(new Uri(resourceManager, $"ws/v1/cluster/apps/{a(app, "id")}/appattempts"), ct);
+            if ((attempts?["appAttempts"]?["appAttempt"]?.AsArray() ?? []).LastOrDefault() is not JsonObject last) continue;
+            var listed = await Http.GetFromJsonAsync<JsonObject>(new Uri(resourceManager, $"ws/v1/cluster/apps/{a(app, "id")}/appattempts/{a(last, "appAttemptId")}/containers"), ct);
+            foreach (var c in (listed?["container"]?.AsArray() ?? []).OfType<JsonObject>())
+                containers.Add([a(c, "containerId"), a(app, "name"), $"{hosts.GetValueOrDefault(a(c, "assignedNodeId"), "")} ({a(c, "assignedNodeId")})",
+                    Text(c["allocatedMB"]), Text(c["allocatedVCores"]), (bool?)c["amContainer"] == true ? "ApplicationMaster" : "task"]);
+        }
         return
         [
             new DashboardTable("NodeManagers (Myriad's profile and state; YARN's state, containers and capacity)",
                 ["host", "profile", "bridge state", "YARN state", "containers", "memory MB used / total", "vcores used / total", "placeholders"], nodeManagers),
             new DashboardTable("Applications (latest 10)", ["application", "name", "queue", "state", "final status", "progress", "containers", "allocated MB"], applications),
+            new DashboardTable("Containers of running applications", ["container", "application", "agent (NodeManager)", "MB", "vcores", "runs"], containers),
         ];
+
+        static string a(JsonObject node, string field) => (string?)node[field] ?? "";
     });
 
     /// <summary>The event bus section: each topic of the embedded broker with partitions, messages and messages per second.</summary>

@@ -22,6 +22,12 @@ public sealed record ApplicationView(
 /// <param name="NodeHttpAddress">The AM container's NodeManager web address, or empty.</param>
 public sealed record AttemptView(AttemptReport Report, string NodeHttpAddress);
 
+/// <summary>A live container with whether it is its attempt's ApplicationMaster and the HTTP address of its node.</summary>
+/// <param name="Container">The container: id, node, resource, priority.</param>
+/// <param name="IsAm">It runs the ApplicationMaster.</param>
+/// <param name="NodeHttpAddress">Its NodeManager's web address (host:port), empty when unknown.</param>
+public sealed record ContainerView(Container Container, bool IsAm, string NodeHttpAddress);
+
 /// <summary>The scheduler as <c>/ws/v1/cluster/scheduler</c> shows it.</summary>
 /// <param name="Options">Its configuration (policy, allocation limits).</param>
 /// <param name="Root">The queue tree's figures.</param>
@@ -46,6 +52,14 @@ public sealed partial class EmbeddedResourceManager
     {
         if (_core.Application(id) is null) return null;
         return (IReadOnlyList<AttemptView>?)_core.Attempts(id).Select(a => new AttemptView(a, HttpAddressOf(a.AmContainer?.NodeId))).ToList();
+    });
+
+    /// <summary>An attempt's live containers, in id order, with whether each is the AM's and its node's HTTP address; null when
+    /// the attempt's application was never submitted.</summary>
+    public Task<IReadOnlyList<ContainerView>?> ContainersAsync(ApplicationAttemptId id) => _loop.Run(() =>
+    {
+        if (_core.Application(id.ApplicationId) is null) return null;
+        return (IReadOnlyList<ContainerView>?)_core.Containers(id).Select(c => new ContainerView(c.Container, c.IsAm, HttpAddressOf(c.Container.NodeId))).ToList();
     });
 
     /// <summary>Every NodeManager ever registered, in id order.</summary>

@@ -104,6 +104,11 @@ public sealed partial class ResourceManagerCore
             .OrderBy(c => c.Container.Id.ApplicationAttemptId.ApplicationId).ThenBy(c => c.Container.Id.ApplicationAttemptId.AttemptId)
             .ThenBy(c => c.Container.Id.SequenceNumber).ToList();
 
+    /// <summary>The live containers of an application attempt, in id order, each with whether it is the AM's (empty when
+    /// it has none or is unknown).</summary>
+    public IReadOnlyList<(Container Container, bool IsAm)> Containers(ApplicationAttemptId id) =>
+        _nodes.Keys.SelectMany(Containers).Where(c => c.Container.Id.ApplicationAttemptId == id).OrderBy(c => c.Container.Id.SequenceNumber).ToList();
+
     private NodeReport Report(RmNode n)
     {
         // The scheduler's capacity is the live one (fine-grained scaling may shrink it as containers complete).

@@ -147,8 +147,16 @@ internal sealed class DemoRun(DemoConfig config, DemoEndpoints endpoints, string
             if (healthy.Count >= instances)
             {
                 var where = healthy.Select(t => $"{t["host"]}:{t["ports"]?[0]}").ToList();
-                var answer = await ProbeAsync(healthy[0], ct);
-                return $"{instances} instance(s) healthy on {string.Join(", ", where)} (role {config.Services.Role}); GET / on port {healthy[0]["ports"]?[0]}: {answer}";
+                try
+                {
+                    var answer = await ProbeAsync(healthy[0], ct);
+                    return $"{instances} instance(s) healthy on {string.Join(", ", where)} (role {config.Services.Role}); GET / on port {healthy[0]["ports"]?[0]}: {answer}";
+                }
+                catch (HttpRequestException e)
+                {
+                    // A work directory used before: the scheduler's last known health until reconciliation says the task is gone.
+                    Print(id, lastLine = $"{healthy[0]["id"]} is listed healthy but does not answer ({e.Message}); waiting");
+                }
             }
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }

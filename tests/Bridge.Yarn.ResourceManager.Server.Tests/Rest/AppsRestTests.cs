@@ -5,7 +5,7 @@ using static Bridge.Yarn.ResourceManager.Server.Tests.Rest.SubmissionRestTests;
 
 namespace Bridge.Yarn.ResourceManager.Server.Tests.Rest;
 
-/// <summary><c>GET /ws/v1/cluster/apps</c> and its filters, <c>/apps/{id}</c>, <c>/apps/{id}/appattempts</c>.</summary>
+/// <summary><c>GET /ws/v1/cluster/apps</c> and its filters, <c>/apps/{id}</c>, <c>/apps/{id}/appattempts</c>, <c>/appattempts/{attempt}/containers</c>.</summary>
 public class AppsRestTests
 {
     /// <summary>Three applications: one in queue a by alice (tagged), one in b by bob (type MAPREDUCE), a third in a by bob, killed; 1 s apart.</summary>
@@ -125,5 +125,30 @@ public class AppsRestTests
         Assert.Equal((1, container.ToString(), "h1:8041", "h1:8042", "ALLOCATED"),
             (attempt.GetProperty("id").GetInt32(), S(attempt, "containerId"), S(attempt, "nodeId"), S(attempt, "nodeHttpAddress"), S(attempt, "appAttemptState")));
         Assert.Equal($"http://h1:8042/node/containerlogs/{container}/alice", S(attempt, "logsLink"));
+    }
+
+    [Fact]
+    public async Task AppAttemptContainers_ListTheAttemptsLiveContainers_InHadoopsShape()
+    {
+        await using var rm = await RmHarness.StartAsync();
+        var nm = new SimulatedNodeManager(rm, "h1", new Resource(4096, 4));
+        await nm.RegisterAsync();
+        var id = await rm.SubmitAsync(am: new Resource(1024, 1));
+        var launch = Assert.Single((await nm.HeartbeatAsync()).ContainersToLaunch);
+        var container = nm.Verify(launch.ContainerToken).ContainerId;
+        var attempt = container.ApplicationAttemptId;
+
+        var listed = Assert.Single((await rm.Http.GetJsonAsync($"/ws/v1/cluster/apps/{id}/appattempts/{attempt}/containers")).GetProperty("container").EnumerateArray());
+
+        Assert.Equal((container.ToString(), "h1:8041", "h1:8042", "RUNNING", true),
+            (S(listed, "containerId"), S(listed, "assignedNodeId"), S(listed, "nodeHttpAddress"), S(listed, "containerState"), listed.GetProperty("amContainer").GetBoolean()));
+        Assert.Equal((1024, 1), (listed.GetProperty("allocatedMB").GetInt64(), listed.GetProperty("allocatedVCores").GetInt32()));
+
+        // An attempt of another application, and one that does not parse: 400 naming it.
+        using var other = await rm.Http.GetAsync($"/ws/v1/cluster/apps/{id}/appattempts/appattempt_1_0099_000001/containers");
+        Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);
+        Assert.Contains($"is not an attempt of {id}", await other.Content.ReadAsStringAsync());
+        using var garbage = await rm.Http.GetAsync($"/ws/v1/cluster/apps/{id}/appattempts/nonsense/containers");
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
     }
 }

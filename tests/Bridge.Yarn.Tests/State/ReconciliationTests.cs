@@ -12,7 +12,7 @@ namespace Bridge.Yarn.Tests.State;
 public class ReconciliationTests
 {
     [Fact]
-    public void Subscribed_StoresTheFrameworkId_AndAsksForImplicitReconciliation()
+    public void Subscribed_StoresTheFrameworkId_AndWithNoTaskKnown_AsksForImplicitReconciliation()
     {
         var h = new BridgeHarness();
 
@@ -65,7 +65,8 @@ public class ReconciliationTests
 
         var subscribed = new Decisions();
         restarted.Subscribed("fw-1", h.Now, subscribed);
-        Assert.Empty(subscribed.Reconcile!);
+        // Explicitly, every launched task: implicit reconciliation would never report one the master lost with its agent.
+        Assert.Equal(new[] { fine.TaskId, placeholderTask.TaskId.Value, sized.TaskId }.Order(), subscribed.Reconcile!.Select(r => r.TaskId).Order());
         Assert.False(subscribed.Changed);
         Assert.Single(restarted.InState(NodeManagerTaskState.Pending)); // the large one, still waiting
 

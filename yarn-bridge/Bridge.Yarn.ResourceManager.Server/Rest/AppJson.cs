@@ -145,6 +145,32 @@ internal static class AppJson
         w.WriteEndObject();
     }
 
+    /// <summary>An attempt's live containers as Hadoop's <c>RMWebServices.getContainers</c> writes them: <c>{"container": [{"containerId",
+    /// "allocatedMB", "allocatedVCores", "assignedNodeId", "priority", "containerState": "RUNNING", "nodeId", "nodeHttpAddress",
+    /// "amContainer"}]}</c> (<c>amContainer</c> is Bridge's; Hadoop's clients read the AM from the attempt).</summary>
+    public static void Containers(Utf8JsonWriter w, IReadOnlyList<ContainerView> containers)
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("container");
+        foreach (var view in containers)
+        {
+            var c = view.Container;
+            w.WriteStartObject();
+            w.WriteString("containerId", c.Id.ToString());
+            w.WriteNumber("allocatedMB", c.Resource.MemoryMb);
+            w.WriteNumber("allocatedVCores", c.Resource.VCores);
+            w.WriteString("assignedNodeId", c.NodeId.ToString());
+            w.WriteNumber("priority", c.Priority.Value);
+            w.WriteString("containerState", "RUNNING");
+            w.WriteString("nodeId", c.NodeId.ToString());
+            w.WriteString("nodeHttpAddress", view.NodeHttpAddress);
+            w.WriteBoolean("amContainer", view.IsAm);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
     /// <summary><c>{"application-id": "...", "maximum-resource-capability": {"memory": MB, "vCores": n}}</c>.</summary>
     public static void NewApplication(Utf8JsonWriter w, ApplicationId id, Resource max)
     {

@@ -18,7 +18,8 @@ namespace Bridge.Yarn.ResourceManager.Server.Rest;
 /// <item><c>GET /ws/v1/cluster/nodes</c> (<c>states</c>), <c>/nodes/{nodeid}</c></item>
 /// <item><c>GET /ws/v1/cluster/apps</c> (filters, see <see cref="AppsQuery"/>), <c>POST /ws/v1/cluster/apps</c> (submit; 202 and Location)</item>
 /// <item><c>POST /ws/v1/cluster/apps/new-application</c></item>
-/// <item><c>GET /ws/v1/cluster/apps/{appid}</c> (with resourceRequests), <c>/apps/{appid}/appattempts</c></item>
+/// <item><c>GET /ws/v1/cluster/apps/{appid}</c> (with resourceRequests), <c>/apps/{appid}/appattempts</c>,
+/// <c>/apps/{appid}/appattempts/{appattemptid}/containers</c> (the attempt's live containers)</item>
 /// <item><c>GET</c> and <c>PUT /ws/v1/cluster/apps/{appid}/state</c> (<c>{"state":"KILLED"}</c> kills)</item>
 /// </list>
 /// Errors are Hadoop's RemoteException JSON (<see cref="RestException"/>). The user of a write is the <c>user.name</c>
@@ -88,6 +89,7 @@ public static class RestApi
             }),
             ["apps", var app] => Get(http, () => AppAsync(http, rm, ParseAppId(app))),
             ["apps", var app, "appattempts"] => Get(http, () => AttemptsAsync(http, rm, ParseAppId(app))),
+            ["apps", var app, "appattempts", var attempt, "containers"] => Get(http, () => ContainersAsync(http, rm, ParseAppId(app), attempt)),
             ["apps", var app, "state"] => HttpMethods.IsPut(http.Request.Method)
                 ? KillAsync(http, rm, ParseAppId(app))
                 : Get(http, () => StateAsync(http, rm, ParseAppId(app)), "PUT"),
@@ -152,6 +154,14 @@ public static class RestApi
         var view = await RequireAppAsync(rm, id);
         var attempts = await rm.AttemptsAsync(id) ?? [];
         await RestJson.WriteAsync(http.Response, w => AppJson.Attempts(w, attempts, view.Report.User));
+    }
+
+    private static async Task ContainersAsync(HttpContext http, EmbeddedResourceManager rm, ApplicationId app, string attemptText)
+    {
+        if (!ApplicationAttemptId.TryParse(attemptText, out var attempt) || attempt.ApplicationId != app)
+            throw RestException.BadRequest($"appattemptid: '{attemptText}' is not an attempt of {app} (appattempt_<cluster timestamp>_<number>_<attempt>)");
+        var containers = await rm.ContainersAsync(attempt) ?? throw RestException.NotFound($"app with id: {app} not found");
+        await RestJson.WriteAsync(http.Response, w => AppJson.Containers(w, containers));
     }
 
     private static async Task StateAsync(HttpContext http, EmbeddedResourceManager rm, ApplicationId id)

@@ -65,8 +65,9 @@ public sealed partial class YarnBridgeScheduler
     public IEnumerable<NodeManagerTask> InState(NodeManagerTaskState state) => NodeManagers.Where(t => t.State == state);
 
     /// <summary>
-    /// The framework (re)subscribed with <paramref name="frameworkId"/>: asks the master for every task of the framework
-    /// (implicit reconciliation; tasks it reports that the core does not know are killed in <see cref="OnStatus"/>, known
+    /// The framework (re)subscribed with <paramref name="frameworkId"/>: asks the master about every task the core believes
+    /// launched (explicit reconciliation; a task the master lost with its agent is answered TASK_LOST and relaunched; with
+    /// none known, implicit: tasks the master reports that the core does not know are killed in <see cref="OnStatus"/>, known
     /// ones adopted), flexes up <see cref="YarnBridgeOptions.InitialInstances"/> on a first start with no NodeManagers,
     /// and says whether offers are wanted. A framework id other than the one restored means the master forgot the old
     /// framework and its tasks: every launched NodeManager is treated as lost (relaunched unless flexed down).
@@ -86,7 +87,9 @@ public sealed partial class YarnBridgeScheduler
             FrameworkId = frameworkId;
             decisions.Changed = true;
         }
-        decisions.Reconcile = [];
+        // Explicit reconciliation of every task this bridge believes launched (Mesos' advice: implicit reconciliation
+        // only reports tasks the master knows, so a task lost with its agent would never be heard of); none: implicit.
+        decisions.Reconcile = [.. KnownTasks()];
         _lastReconcile = now;
         if (!_initialFlexDone && _nodeManagers.Count == 0)
             foreach (var (profile, n) in _options.InitialInstances.OrderBy(p => p.Key, StringComparer.Ordinal))
